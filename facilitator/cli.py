@@ -1,0 +1,250 @@
+"""The command line: parse arguments, run a plain command or open the app, map errors to exits."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .core.export import (
+    agenda_markdown,
+    agenda_text,
+    clock_text,
+    list_sessions,
+    session_json,
+    session_markdown,
+    total_text,
+)
+from .core.library import NotFoundError, find, load_library
+from .core.protocol import ProtocolError, load_protocol
+from .core.record import SessionFileError, load_record, sessions_dir
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _sessions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sessions-dir", metavar="DIR",
+        help="where session files are saved (default: $FACILITATOR_SESSIONS_DIR or ./sessions)",
+    )
+
+
+def _meeting_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--group", default="", help="the group or team meeting")
+    parser.add_argument("--presenter", default="", help="who brings the work or dilemma")
+    parser.add_argument("--facilitator", default="", help="who facilitates")
+    parser.add_argument("--participants", default="", metavar='"A, B, C"',
+                        help="names, separated by commas (turns are taken in this order)")
+    parser.add_argument("--people", type=int, metavar="N",
+                        help="how many people take turns, when no names are given")
+    parser.add_argument("--question", default="", help="the focusing question")
+    parser.add_argument("--fit", type=float, metavar="MINUTES",
+                        help="scale the steps to fit this many minutes (floors kept)")
+
+
+def _display_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
+    parser.add_argument("--no-bell", action="store_true", help="no terminal bell when time runs out")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="facilitator",
+        description="Run timed, structured team conversations (protocols) full-screen. "
+        "With no command, opens the picker of protocols.",
+    )
+    parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
+    _sessions_option(parser)
+    _display_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    run = sub.add_parser("run", help="run a protocol straight away, full-screen")
+    run.add_argument("protocol", metavar="PROTOCOL", help="a protocol id or a path to a .toml file")
+    _meeting_options(run)
+    _sessions_option(run)
+    _display_options(run)
+
+    sub.add_parser("list", help="the protocols found, and where from")
+
+    show = sub.add_parser("show", help="a protocol's agenda, printable")
+    show.add_argument("protocol", metavar="PROTOCOL")
+    show.add_argument("--markdown", action="store_true", help="as Markdown")
+
+    validate = sub.add_parser(
+        "validate", help="check protocol files (exit 1 if any is invalid)",
+        description="Check protocol files. Problems are printed one per line as FILE: PLACE: "
+        "PROBLEM, with steps numbered from 1 (steps[3] is the third step), or FILE:LINE:COL: "
+        "for TOML syntax.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+
+    sessions = sub.add_parser("sessions", help="the saved sessions, as a table")
+    _sessions_option(sessions)
+
+    export = sub.add_parser("export", help="a readable record of one session")
+    export.add_argument("session", metavar="SESSION", help="a session file, or its name")
+    export.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    _sessions_option(export)
+
+    review = sub.add_parser("review", help="browse saved sessions full-screen")
+    review.add_argument("session", nargs="?", metavar="SESSION")
+    _sessions_option(review)
+
+    resume = sub.add_parser("resume", help="continue an interrupted session in the same file")
+    resume.add_argument("session", nargs="?", metavar="SESSION")
+    _sessions_option(resume)
+    _display_options(resume)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _library_problems(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"facilitator: skipped {problem}", file=sys.stderr)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = load_library()
+    rows = [("ID", "NAME", "STEPS", "MINUTES", "FROM")]
+    for found in library.sorted():
+        p = found.protocol
+        rows.append((p.id, p.name, str(len(p.steps)), total_text(p), found.origin))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[4])
+    _library_problems(library.problems)
+    return OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    found = find(args.protocol, load_library())
+    text = agenda_markdown(found.protocol) if args.markdown else agenda_text(found.protocol)
+    sys.stdout.write(text)
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = OK
+    for name in args.paths:
+        path = Path(name)
+        targets = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        for target in targets:
+            try:
+                protocol = load_protocol(target)
+            except ProtocolError as exc:
+                for problem in exc.problems:
+                    print(problem, file=sys.stderr)
+                status = INVALID
+            else:
+                print(f"{target}: ok ({protocol.name}, {len(protocol.steps)} steps)")
+    return status
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    folder = sessions_dir(args.sessions_dir)
+    found = list_sessions(folder)
+    if not found:
+        print(f"No sessions in {folder}")
+        return OK
+    rows = [("DATE", "PROTOCOL", "GROUP", "PLANNED", "ACTUAL", "STATUS", "FILE")]
+    for item in found:
+        r = item.record
+        if r is None:
+            rows.append(("?", "?", "?", "", "", "unreadable", item.path.name))
+            continue
+        rows.append((
+            r.started_at.strftime("%Y-%m-%d %H:%M"),
+            str(r.protocol.get("id", "")),
+            r.group,
+            clock_text(sum(s.planned_seconds for s in r.steps)),
+            clock_text(sum(s.actual_seconds for s in r.steps)),
+            r.status.replace("_", " "),
+            item.path.name,
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    for item in found:
+        if item.problem:
+            print(f"facilitator: unreadable session {item.problem}", file=sys.stderr)
+    return OK
+
+
+def session_path(name: str, folder: Path) -> Path:
+    """A session named by path, file name or file name without .toml."""
+    candidates = [Path(name).expanduser(), folder / name, folder / f"{name}.toml"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f'no session "{name}" (facilitator sessions lists those in {folder})')
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    path = session_path(args.session, sessions_dir(args.sessions_dir))
+    record = load_record(path)
+    text = session_json(record) if args.format == "json" else session_markdown(record)
+    if not args.output:
+        sys.stdout.write(text)
+        return OK
+    out = Path(args.output).expanduser()
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write the export ({exc.strerror})") from None
+    print(f"Exported {path.name} to {out}", file=sys.stderr)
+    return OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .launch import launch
+
+    return launch(args)
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "validate": cmd_validate,
+    "sessions": cmd_sessions,
+    "export": cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 invalid input, 2 cannot proceed)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = COMMANDS.get(args.command or "", cmd_app)
+    try:
+        return command(args)
+    except (UsageError, NotFoundError, SessionFileError) as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+    except ProtocolError as exc:
+        for problem in exc.problems:
+            print(f"facilitator: {problem}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return OK
+    return USAGE

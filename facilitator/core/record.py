@@ -1,0 +1,312 @@
+"""Session files: the record of a meeting, saved atomically and privately, loaded with checks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, protocol_from_data
+from .run import Event, Run, StepShape
+
+FORMAT = 1
+ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
+MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class SessionFileError(Exception):
+    """A session file that cannot be read: the message names the file and the problem."""
+
+
+def clean_text(text: str) -> str:
+    """Notes as plain text: control characters other than newline and tab are dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class TurnRecord(BaseModel):
+    """One turn of a step taken in turns."""
+
+    model_config = ConfigDict(extra="allow")
+
+    who: str = ""
+    planned_seconds: int = Field(ge=0)
+    actual_seconds: int = Field(ge=0)
+
+
+class StepRecord(BaseModel):
+    """One step of the meeting: its planned and actual time and its notes."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str
+    planned_seconds: int = Field(ge=0)
+    actual_seconds: int = Field(ge=0)
+    notes: str = ""
+    turns: list[TurnRecord] | None = None
+
+
+class EventRecord(BaseModel):
+    """One entry of the event log as written to the file."""
+
+    model_config = ConfigDict(extra="allow")
+
+    at: datetime
+    kind: str
+    step: int = Field(ge=1)
+    turn: int | None = Field(default=None, ge=1)
+    t_ms: int = Field(ge=0)
+    planned_ms: int | None = None
+    plan_ms: list[list[int]] | None = None
+
+    def to_event(self) -> Event:
+        return Event(
+            kind=self.kind, t_ms=self.t_ms, at=self.at, step=self.step, turn=self.turn,
+            planned_ms=self.planned_ms,
+            plan_ms=None if self.plan_ms is None else tuple(map(tuple, self.plan_ms)),
+        )
+
+    @classmethod
+    def from_event(cls, event: Event) -> EventRecord:
+        return cls(
+            at=event.at, kind=event.kind, step=event.step, turn=event.turn, t_ms=event.t_ms,
+            planned_ms=event.planned_ms,
+            plan_ms=None if event.plan_ms is None else [list(u) for u in event.plan_ms],
+        )
+
+
+class SessionRecord(BaseModel):
+    """A saved session: meeting details, the protocol as run, steps with notes, the event log."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: int = FORMAT
+    status: Literal["in_progress", "completed"] = "in_progress"
+    started_at: datetime
+    ended_at: datetime | None = None
+    saved_at: datetime | None = None
+    clock_ms: int = Field(default=0, ge=0)
+    group: str = ""
+    facilitator: str = ""
+    presenter: str = ""
+    participants: list[str] = []
+    focus_question: str = ""
+    fit_minutes: float | None = None
+    protocol: dict[str, Any]
+    steps: list[StepRecord]
+    events: list[EventRecord] = []
+
+    def protocol_model(self, where: str = "session") -> Protocol:
+        """The protocol copy, checked like a protocol file."""
+        data = dict(self.protocol)
+        protocol_id = str(data.pop("id", ""))
+        return protocol_from_data(data, f"{where}: protocol", protocol_id)
+
+    def shapes(self) -> list[StepShape]:
+        """The engine's view of the steps as run (turn names included)."""
+        protocol = self.protocol_model()
+        if len(protocol.steps) != len(self.steps):
+            raise SessionFileError("the steps do not match the protocol copy")
+        shapes = []
+        for step, saved in zip(protocol.steps, self.steps, strict=True):
+            floor = int(round((step.min_minutes or 0.5) * 60_000))
+            names = None if saved.turns is None else tuple(t.who for t in saved.turns)
+            shapes.append(StepShape(step.title, floor, names))
+        return shapes
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(self.model_dump(mode="python", exclude_none=True), multiline_strings=True)
+
+
+def record_from_run(
+    run: Run,
+    protocol: Protocol,
+    details: dict[str, Any],
+    notes: dict[int, str],
+    started_at: datetime,
+    status: str = "in_progress",
+) -> SessionRecord:
+    """The record of a run as it stands now."""
+    now = run.now_ms()
+    steps = []
+    for i, shape in enumerate(run.shapes):
+        turns = None
+        if shape.turn_names is not None:
+            turns = [
+                TurnRecord(
+                    who=who,
+                    planned_seconds=round(run.unit_planned_ms(i, j) / 1000),
+                    actual_seconds=round(run.unit_ran_ms(i, j, now) / 1000),
+                )
+                for j, who in enumerate(shape.turn_names)
+            ]
+        steps.append(
+            StepRecord(
+                title=shape.title,
+                planned_seconds=round(run.step_planned_ms(i) / 1000),
+                actual_seconds=round(run.step_ran_ms(i, now) / 1000),
+                notes=clean_text(notes.get(i, "")),
+                turns=turns,
+            )
+        )
+    finished = [e for e in run.events if e.kind == "finish"]
+    return SessionRecord(
+        status="completed" if status == "completed" else "in_progress",
+        started_at=started_at,
+        ended_at=finished[-1].at if finished and status == "completed" else None,
+        saved_at=run.clock.wall(),
+        clock_ms=now,
+        protocol=protocol.model_dump(mode="python", exclude_none=True),
+        steps=steps,
+        events=[EventRecord.from_event(e) for e in run.events],
+        **{k: v for k, v in details.items() if v is not None},
+    )
+
+
+def run_from_record(record: SessionRecord, clock: Any) -> Run:
+    """Rebuild the run from the record's event log, its clock continuing where it was saved."""
+    from .run import RunError
+
+    try:
+        return Run.rebuild(
+            record.shapes(), [e.to_event() for e in record.events], clock, now_ms=record.clock_ms
+        )
+    except (RunError, ProtocolError) as exc:
+        raise SessionFileError(f"the event log cannot be replayed: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def sessions_dir(option: str | None = None, env: dict[str, str] | None = None) -> Path:
+    """--sessions-dir, else FACILITATOR_SESSIONS_DIR, else ./sessions."""
+    env = dict(os.environ) if env is None else env
+    return Path(option or env.get(ENV_SESSIONS) or "sessions").expanduser()
+
+
+def ensure_dir(folder: Path) -> None:
+    """Create the sessions directory, private (0700) when it is new."""
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A file-name-safe form of a name: ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return out[:limit].rstrip("-")
+
+
+def session_name(started_at: datetime, protocol_id: str, group: str) -> str:
+    """Date, time, protocol and group, slugged: `2026-11-23_1405_tuning_grade-5-team`."""
+    parts = [started_at.strftime("%Y-%m-%d_%H%M"), slug(protocol_id) or "protocol"]
+    if slug(group):
+        parts.append(slug(group))
+    return "_".join(parts)
+
+
+def _write_temp(folder: Path, name: str, text: str) -> Path:
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return Path(temp)
+
+
+def _sync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def create_session_file(folder: Path, record: SessionRecord) -> Path:
+    """Write a new session file under a name no other file has; never overwrites."""
+    ensure_dir(folder)
+    base = session_name(record.started_at, str(record.protocol.get("id", "")), record.group)
+    temp = _write_temp(folder, base, record.to_toml())
+    try:
+        for n in range(1, 10_000):
+            target = folder / (f"{base}.toml" if n == 1 else f"{base}-{n}.toml")
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                continue
+            _sync_dir(folder)
+            return target
+        raise OSError(f"{folder}: no free file name for {base}")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def save_record(path: Path, record: SessionRecord) -> None:
+    """Replace a session file atomically: a failed write leaves the old file as it was."""
+    temp = _write_temp(path.parent, path.stem, record.to_toml())
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_dir(path.parent)
+
+
+def _first_error(where: str, exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    place = ".".join(str(p + 1) if isinstance(p, int) else p for p in error["loc"])
+    return f"{where}: {place or 'top level'}: {error['msg'].lower()}"
+
+
+def load_record(path: Path) -> SessionRecord:
+    """Read and check a session file; raise SessionFileError with one clear line."""
+    where = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SESSION_BYTES + 1)
+    except OSError as exc:
+        raise SessionFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    try:
+        data = parse_toml_text(raw, where, limit=MAX_SESSION_BYTES)
+    except ProtocolError as exc:
+        raise SessionFileError(exc.problems[0]) from None
+    fmt = data.get("format")
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        raise SessionFileError(
+            f"{where}: session format {fmt} is newer than this facilitator understands "
+            f"(format {FORMAT}); update facilitator to open it"
+        )
+    if fmt != FORMAT:
+        raise SessionFileError(f"{where}: not a facilitator session file (format = {FORMAT} missing)")
+    try:
+        record = SessionRecord.model_validate(data)
+    except ValidationError as exc:
+        raise SessionFileError(_first_error(where, exc)) from None
+    try:
+        protocol = record.protocol_model(where)
+    except ProtocolError as exc:
+        raise SessionFileError(exc.problems[0]) from None
+    if len(protocol.steps) != len(record.steps):
+        raise SessionFileError(f"{where}: steps: the file has {len(record.steps)} steps "
+                               f"but its protocol has {len(protocol.steps)}")
+    return record

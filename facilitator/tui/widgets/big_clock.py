@@ -1,0 +1,148 @@
+"""A time display in large block digits that grows with its box, readable from the back of a room.
+
+`render_big` is pure (no Textual): it draws text in a 5x7 bitmap font with half-block
+characters, two pixel rows per terminal row. `BigClock` is the widget that shows it.
+
+Scale rule: at scale ``s`` one font pixel is ``s`` columns wide and ``s`` pixel rows
+(``s / 2`` terminal rows) tall. A terminal cell is about twice as tall as it is wide, so
+these pixels look square at every scale. ``s`` is the largest integer with
+``s * text_pixel_width <= width`` and ``s * 7 <= 2 * height``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from textual.app import RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+GLYPH_HEIGHT = 7
+"""Font height in pixels."""
+
+_DIGIT_WIDTH = 5
+
+# Each glyph is GLYPH_HEIGHT rows of equal width; "#" is a lit pixel.
+_FONT: dict[str, tuple[str, ...]] = {
+    "0": (".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."),
+    "1": ("..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."),
+    "2": (".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"),
+    "3": ("#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."),
+    "4": ("...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#."),
+    "5": ("#####", "#....", "####.", "....#", "....#", "#...#", ".###."),
+    "6": ("..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###."),
+    "7": ("#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#..."),
+    "8": (".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###."),
+    "9": (".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##.."),
+    ":": (".", ".", "#", ".", "#", ".", "."),
+    ".": (".", ".", ".", ".", ".", ".", "#"),
+    "+": (".....", "..#..", "..#..", "#####", "..#..", "..#..", "....."),
+    "-": (".....", ".....", ".....", "#####", ".....", ".....", "....."),
+    " ": ("...", "...", "...", "...", "...", "...", "..."),
+}
+_BLANK: tuple[str, ...] = ("." * _DIGIT_WIDTH,) * GLYPH_HEIGHT
+"""What a character outside the font is drawn as: an empty digit-wide cell."""
+
+# (upper pixel lit, lower pixel lit) -> the character for one terminal cell.
+_HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+
+def _bitmap(text: str) -> list[str]:
+    """The unscaled pixel rows of `text`, with one blank column between characters."""
+    glyphs = [_FONT.get(char, _BLANK) for char in text]
+    return [".".join(glyph[row] for glyph in glyphs) for row in range(GLYPH_HEIGHT)]
+
+
+def _plain(text: str, width: int, height: int) -> tuple[str, ...]:
+    """`text` as ordinary characters on the middle row, for boxes too small for the font."""
+    safe = "".join(char if char in _FONT else " " for char in text)[:width]
+    blank = " " * width
+    lines = [blank] * height
+    lines[(height - 1) // 2] = safe.center(width)
+    return tuple(lines)
+
+
+def scale_for(text: str, width: int, height: int) -> int:
+    """The largest scale at which `text` fits in `width` x `height` cells (0: none fits)."""
+    pixel_width = len(_bitmap(text)[0]) if text else 0
+    by_height = (2 * height) // GLYPH_HEIGHT
+    if pixel_width == 0:
+        return by_height
+    return min(width // pixel_width, by_height)
+
+
+@lru_cache(maxsize=256)
+def _render_cached(text: str, width: int, height: int) -> tuple[str, ...]:
+    if width <= 0 or height <= 0:
+        return (" " * max(width, 0),) * max(height, 0)
+    if not text:
+        return (" " * width,) * height
+    scale = scale_for(text, width, height)
+    if scale < 1:
+        return _plain(text, width, height)
+
+    # Scale horizontally, then vertically, into a canvas of 2 * height pixel rows.
+    rows = [[pixel == "#" for pixel in row for _ in range(scale)] for row in _bitmap(text)]
+    drawn_width = len(rows[0])
+    left = (width - drawn_width) // 2
+    right = width - drawn_width - left
+    empty = [False] * width
+    canvas = [empty] * ((2 * height - GLYPH_HEIGHT * scale) // 2)
+    canvas += [[False] * left + row + [False] * right for row in rows for _ in range(scale)]
+    canvas += [empty] * (2 * height - len(canvas))
+
+    return tuple(
+        "".join(_HALF_BLOCKS[pair] for pair in zip(upper, lower, strict=True))
+        for upper, lower in zip(canvas[0::2], canvas[1::2], strict=True)
+    )
+
+
+def render_big(text: str, width: int, height: int) -> list[str]:
+    """Draw `text` in block digits, as large as fits, centred in `width` x `height` cells.
+
+    Returns exactly `height` lines of exactly `width` characters. Characters outside
+    "0123456789:.+- " are drawn as a blank digit-wide cell. When even scale 1 does not
+    fit, the text is returned as plain characters centred on the middle line (cut to
+    `width`). Results are cached, so calling this once a second is cheap.
+    """
+    return list(_render_cached(text, width, height))
+
+
+class BigClock(Widget):
+    """Time in large block digits that scale with the widget's size.
+
+    Sets no colours: the text takes the widget's CSS `color` (e.g. from classes
+    such as `-warning`, `-over` or `-paused` set by the screen).
+    """
+
+    DEFAULT_CSS = """
+    BigClock {
+        width: 1fr;
+        height: 1fr;
+        content-align: center middle;
+    }
+    """
+
+    text: reactive[str] = reactive("")
+    """What the clock shows, e.g. "12:34" or "+01:05"; changing it repaints the widget."""
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.set_reactive(BigClock.text, text)
+
+    def lines(self) -> list[str]:
+        """The lines this widget currently draws, for its current text and size."""
+        return render_big(self.text, self.size.width, self.size.height)
+
+    def render(self) -> RenderResult:
+        """Draw the text in block characters filling the content area."""
+        return Content("\n".join(self.lines()))
