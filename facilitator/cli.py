@@ -37,9 +37,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _sessions_option(parser: argparse.ArgumentParser) -> None:
+def _sessions_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    # Sub-commands pass argparse.SUPPRESS: their default must not wipe out the same option
+    # given before the command (`facilitator --sessions-dir DIR sessions`).
     parser.add_argument(
-        "--sessions-dir", metavar="DIR",
+        "--sessions-dir", metavar="DIR", default=default,
         help="where session files are saved (default: $FACILITATOR_SESSIONS_DIR or ./sessions)",
     )
 
@@ -57,9 +59,12 @@ def _meeting_options(parser: argparse.ArgumentParser) -> None:
                         help="scale the steps to fit this many minutes (floors kept)")
 
 
-def _display_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
-    parser.add_argument("--no-bell", action="store_true", help="no terminal bell when time runs out")
+def _display_options(parser: argparse.ArgumentParser, sub: bool = False) -> None:
+    keep = {"default": argparse.SUPPRESS} if sub else {}
+    parser.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name",
+                        **keep)
+    parser.add_argument("--no-bell", action="store_true", help="no terminal bell when time runs out",
+                        **keep)
 
 
 def build_parser() -> Parser:
@@ -76,8 +81,8 @@ def build_parser() -> Parser:
     run = sub.add_parser("run", help="run a protocol straight away, full-screen")
     run.add_argument("protocol", metavar="PROTOCOL", help="a protocol id or a path to a .toml file")
     _meeting_options(run)
-    _sessions_option(run)
-    _display_options(run)
+    _sessions_option(run, argparse.SUPPRESS)
+    _display_options(run, sub=True)
 
     sub.add_parser("list", help="the protocols found, and where from")
 
@@ -94,22 +99,22 @@ def build_parser() -> Parser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
 
     sessions = sub.add_parser("sessions", help="the saved sessions, as a table")
-    _sessions_option(sessions)
+    _sessions_option(sessions, argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="a readable record of one session")
     export.add_argument("session", metavar="SESSION", help="a session file, or its name")
     export.add_argument("--format", choices=["markdown", "json"], default="markdown")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    _sessions_option(export)
+    _sessions_option(export, argparse.SUPPRESS)
 
     review = sub.add_parser("review", help="browse saved sessions full-screen")
     review.add_argument("session", nargs="?", metavar="SESSION")
-    _sessions_option(review)
+    _sessions_option(review, argparse.SUPPRESS)
 
     resume = sub.add_parser("resume", help="continue an interrupted session in the same file")
     resume.add_argument("session", nargs="?", metavar="SESSION")
-    _sessions_option(resume)
-    _display_options(resume)
+    _sessions_option(resume, argparse.SUPPRESS)
+    _display_options(resume, sub=True)
     return parser
 
 

@@ -1,12 +1,68 @@
-"""Opening the full-screen app from the command line."""
+"""Opening the full-screen app from the command line: the picker, a run, a resumed run."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from .core.clock import Clock, SystemClock
+from .core.library import Library, find, load_library
+from .core.record import sessions_dir
+from .core.session import Details, FitError, SaveError, Session, begin
+
+
+class LaunchError(Exception):
+    """Cannot open the app as asked: one line for the user."""
+
+
+def details_from(args: argparse.Namespace) -> Details:
+    return Details(
+        group=args.group, facilitator=args.facilitator, presenter=args.presenter,
+        participants=Details.split_names(args.participants), focus_question=args.question,
+        fit_minutes=args.fit,
+    )
+
+
+def make_app(
+    args: argparse.Namespace, library: Library | None = None, clock: Clock | None = None
+):  # noqa: ANN201 - returns FacilitatorApp; imported lazily so plain commands skip Textual
+    """Build the app for what the command line asked: shared by the CLI and the tests."""
+    from .tui.app import FacilitatorApp
+
+    library = load_library() if library is None else library
+    clock = clock or SystemClock()
+    folder = sessions_dir(args.sessions_dir)
+    options = {"theme": args.theme, "bell": not args.no_bell}
+    if args.command != "run":
+        return FacilitatorApp(library, folder, clock, **options)
+    found = find(args.protocol, library)
+    details = details_from(args)
+    people = args.people
+    if people is not None and not 1 <= people <= 50:
+        raise LaunchError("--people must be from 1 to 50")
+    if found.protocol.has_each_participant and not (details.participants or people):
+        return FacilitatorApp(library, folder, clock, setup=(found, details), **options)
+    try:
+        session = Session.new(found.protocol, details, clock, people)
+        saver = begin(session, folder)
+    except (FitError, SaveError) as exc:
+        raise LaunchError(str(exc)) from None
+    return FacilitatorApp(library, folder, clock, session=(session, saver), **options)
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Open the picker, a run, a resumed run or the review browser."""
-    print(f"facilitator: {args.command or 'the picker'} is coming in a later version", file=sys.stderr)
-    return 2
+    """Open the app; print where the session was saved once the screen has closed."""
+    if args.command in ("resume", "review"):
+        print(f"facilitator: {args.command} is coming in a later version", file=sys.stderr)
+        return 2
+    try:
+        app = make_app(args)
+    except LaunchError as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    path: Path | None = app.saved_path
+    if path is not None:
+        print(f"Session saved: {path}")
+    return 0

@@ -85,13 +85,18 @@ def fit(items: list[FitItem], target_seconds: float) -> FitResult:
     chosen = [max(f, _down(x)) for x, f in zip(ideal, floors, strict=True)]
     goal = int(round(target / UNIT_S)) * UNIT_S
     total = sum(c * item.count for c, item in zip(chosen, items, strict=True))
-    # Hand out the rounding: 30 s at a time to the items that lost most by rounding down.
+    # Hand out the rounding: 30 s at a time to the items that lost most by rounding down,
+    # round after round (a turns item may not fit the gap, so single turns take it up).
     order = sorted(range(len(items)), key=lambda i: ideal[i] - chosen[i], reverse=True)
-    for i in order:
-        step = UNIT_S * items[i].count
-        if total + step <= goal + UNIT_S // 2 and chosen[i] + UNIT_S <= MAX_UNIT_S:
-            chosen[i] += UNIT_S
-            total += step
+    handed = True
+    while handed:
+        handed = False
+        for i in order:
+            step = UNIT_S * items[i].count
+            if total + step <= goal + UNIT_S // 2 and chosen[i] + UNIT_S <= MAX_UNIT_S:
+                chosen[i] += UNIT_S
+                total += step
+                handed = True
     for i in reversed(order):
         step = UNIT_S * items[i].count
         if total - goal > UNIT_S // 2 and chosen[i] - UNIT_S >= floors[i]:

@@ -152,12 +152,17 @@ _FIELDS: dict[str, set[str]] = {
 }
 
 
+_UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _place(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
+            # A key may hold a newline or an escape: keep the message one plain line.
+            part = _UNPRINTABLE_KEY.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
             out += ("." if out else "") + part
     return out or "(top level)"
 
@@ -265,6 +270,8 @@ def parse_toml_text(raw: bytes, where: str, limit: int = MAX_FILE_BYTES) -> dict
     text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ProtocolError([f"{where}: arrays or tables are nested too deeply"]) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)

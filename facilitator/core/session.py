@@ -1,0 +1,151 @@
+"""A meeting in progress: the run, the meeting details, the notes, and the file they go to."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .clock import Clock
+from .fit import FitResult, describe_minutes
+from .protocol import Protocol
+from .record import (
+    SessionRecord,
+    clean_text,
+    create_session_file,
+    record_from_run,
+    run_from_record,
+    save_record,
+)
+from .run import Run, fitted_plan, initial_plan, shapes_for
+
+
+class FitError(ValueError):
+    """The protocol cannot fit the minutes asked for: the message says why."""
+
+
+@dataclass
+class Details:
+    """The meeting details given at setup (any may be empty)."""
+
+    group: str = ""
+    facilitator: str = ""
+    presenter: str = ""
+    participants: list[str] = field(default_factory=list)
+    focus_question: str = ""
+    fit_minutes: float | None = None
+
+    @staticmethod
+    def split_names(text: str) -> list[str]:
+        """ "Ana, Ben ,  Chi" → ["Ana", "Ben", "Chi"]."""
+        return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def plan_for(
+    protocol: Protocol, details: Details, people: int | None = None
+) -> tuple[list, list[list[int]], FitResult | None]:
+    """Shapes and the planned milliseconds per unit, fitted when the details ask for it."""
+    shapes = shapes_for(protocol, details.participants, people)
+    plan = initial_plan(protocol, shapes)
+    if details.fit_minutes is None:
+        return shapes, plan, None
+    if details.fit_minutes <= 0:
+        raise FitError("the minutes to fit must be more than 0")
+    plan, result = fitted_plan(shapes, plan, details.fit_minutes)
+    if not result.possible:
+        raise FitError(
+            f"{protocol.name} cannot fit in {describe_minutes(details.fit_minutes * 60)}: "
+            f"its steps need at least {describe_minutes(result.total)} "
+            "(the floors set by min_minutes); give it more time"
+        )
+    return shapes, plan, result
+
+
+class Session:
+    """A protocol being run for a group, with notes per step, saved to one file."""
+
+    def __init__(
+        self, protocol: Protocol, details: Details, run: Run, started_at: datetime
+    ) -> None:
+        self.protocol = protocol
+        self.details = details
+        self.run = run
+        self.started_at = started_at
+        self.notes: dict[int, str] = {}
+        self.path: Path | None = None
+
+    @classmethod
+    def new(
+        cls, protocol: Protocol, details: Details, clock: Clock, people: int | None = None
+    ) -> Session:
+        """A new session, its plan set (and fitted) but its timer not started."""
+        shapes, plan, _ = plan_for(protocol, details, people)
+        run = Run(shapes, clock)
+        run.open(plan)
+        return cls(protocol, details, run, clock.wall())
+
+    @classmethod
+    def from_record(cls, record: SessionRecord, clock: Clock, path: Path) -> Session:
+        """A saved session, rebuilt from its event log, to carry on in the same file."""
+        details = Details(
+            record.group, record.facilitator, record.presenter, list(record.participants),
+            record.focus_question, record.fit_minutes,
+        )
+        session = cls(record.protocol_model(str(path)), details, run_from_record(record, clock),
+                      record.started_at)
+        session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
+        session.path = path
+        return session
+
+    def set_notes(self, step: int, text: str) -> None:
+        """Keep the notes of a step (control characters dropped)."""
+        self.notes[step] = clean_text(text)
+
+    def record(self, completed: bool = False) -> SessionRecord:
+        """The record as it stands now."""
+        details = {k: v for k, v in asdict(self.details).items() if v is not None}
+        return record_from_run(
+            self.run, self.protocol, details, self.notes, self.started_at,
+            status="completed" if completed else "in_progress",
+        )
+
+
+class Saver:
+    """Writes a session's records to its file, newest wins, safe to call from threads."""
+
+    def __init__(self, folder: Path, path: Path | None = None) -> None:
+        self.folder = folder
+        self.path = path
+        self._lock = threading.Lock()
+        self._written = -1
+
+    def save(self, seq: int, record: SessionRecord) -> Path | None:
+        """Write `record` unless a newer one (higher `seq`) was written already."""
+        with self._lock:
+            if seq <= self._written:
+                return self.path
+            if self.path is None:
+                self.path = create_session_file(self.folder, record)
+            else:
+                save_record(self.path, record)
+            self._written = seq
+            return self.path
+
+
+class SaveError(OSError):
+    """The sessions directory cannot be written: the message says what to do."""
+
+
+def begin(session: Session, folder: Path) -> Saver:
+    """Create the session's file now, before the meeting starts, so a problem shows at once."""
+    saver = Saver(folder)
+    try:
+        session.path = saver.save(0, session.record())
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SaveError(
+            f"cannot save sessions in {folder} ({reason}); choose another folder with "
+            "--sessions-dir DIR or FACILITATOR_SESSIONS_DIR"
+        ) from None
+    return saver

@@ -1,0 +1,68 @@
+"""FacilitatorApp: the screens, the theme, and the command palette's actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..core.clock import Clock, SystemClock
+from ..core.library import Found, Library
+from ..core.session import Details, Saver, Session
+from . import settings
+from .screens.picker import PickerScreen
+from .screens.run import RunScreen
+from .screens.setup import SetupScreen
+
+
+class FacilitatorApp(App[Path | None]):
+    """The full-screen app: picker → setup → run. Exits with the saved session's path."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "facilitator"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        library: Library,
+        sessions_dir: Path,
+        clock: Clock | None = None,
+        *,
+        session: tuple[Session, Saver] | None = None,
+        setup: tuple[Found, Details] | None = None,
+        theme: str | None = None,
+        bell: bool = True,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.sessions_dir = sessions_dir
+        self.clock = clock or SystemClock()
+        self.ring_bell = bell
+        self._start_session = session
+        self._start_setup = setup
+        self._theme_choice = theme
+        self.saved_path: Path | None = None
+
+    def on_mount(self) -> None:
+        chosen = self._theme_choice or settings.load_theme() or settings.DARK
+        self.theme = settings.ALIASES.get(chosen, chosen) if chosen else settings.DARK
+        if self._start_session is not None:
+            self.push_screen(RunScreen(*self._start_session))
+        elif self._start_setup is not None:
+            self.push_screen(SetupScreen(*self._start_setup))
+        else:
+            self.push_screen(PickerScreen(self.library))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme, and remember the choice."""
+        self.theme = settings.DARK if self.current_theme.dark else settings.LIGHT
+        settings.save_theme(self.theme)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Light or dark theme", "Switch the theme (t)", self.action_toggle_theme)
+        if isinstance(screen, RunScreen):
+            yield from screen.commands()

@@ -1,0 +1,324 @@
+"""The run screen: the step, its prompts and the time, driven from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static, TextArea
+
+from ...core.export import who_text
+from ...core.session import Saver, Session
+from ...core.status import clock_face, mood, next_text, status_line, step_heading, turn_text
+from ..widgets.agenda import Agenda
+from ..widgets.big_clock import BigClock
+from .dialogs import ConfirmScreen, HelpScreen
+
+NARROW = 70
+SHORT = 26
+
+
+class RunScreen(Screen[None]):
+    """One protocol running: step, time, prompts, agenda, notes. Saves after every action."""
+
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("space", "toggle", "Start/Pause", id="toggle", tooltip="Start, pause or resume the timer"),
+        Binding("n,right", "next", "Next", id="next", tooltip="Next step (next turn in turns)"),
+        Binding("p,left", "previous", "Prev", id="previous", tooltip="Previous step (or turn)"),
+        Binding("plus,equals_sign", "more", "+1 min", id="more", tooltip="One more minute here"),
+        Binding("minus", "less", "-1 min", id="less", tooltip="One minute less (not below time run)"),
+        Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
+        Binding("a", "adapt", "Adapt", id="adapt", tooltip="Refit the remaining steps to the planned end"),
+        Binding("e", "notes", "Notes", id="notes", tooltip="Write notes for this step"),
+        Binding("escape", "leave_notes", "Leave notes", show=False, id="leave-notes"),
+        Binding("f", "projector", "Projector", id="projector", tooltip="Projector view on/off"),
+        Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("q", "finish", "Finish", id="finish", tooltip="Finish and save (asks)"),
+        *(Binding(str(n), f"goto({n})", f"Step {n}", show=False, id=f"goto-{n}") for n in range(1, 10)),
+    ]
+
+    def __init__(self, session: Session, saver: Saver) -> None:
+        super().__init__()
+        self.session = session
+        self.run = session.run
+        self.saver = saver
+        self._seq = 0
+        self._rung: set[tuple[int, int]] = set()
+        self._notes_step = -1
+        self._notes_timer: object | None = None
+        self._shown: dict[str, object] = {}
+        self.save_failing = False
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="heading"):
+            yield Static(id="step-title")
+            yield Static(id="step-number")
+        yield Static(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield BigClock(id="clock")
+                yield ProgressBar(id="bar", show_eta=False, show_percentage=True)
+                yield Static(id="turn")
+                yield Static(id="who")
+                yield Static(id="prompts")
+                yield Static(id="next")
+            with Vertical(id="side"):
+                yield Agenda(id="agenda")
+                yield Static(id="facilitator-notes")
+        with Vertical(id="notes-box"):
+            yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
+            yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
+        yield Static(id="save-warning")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#save-warning").display = False
+        self._notes_area().can_focus = False
+        self.set_interval(1.0, self.refresh_clock)
+        self.refresh_step()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+        self.set_class(self.size.height < SHORT, "-short")
+
+    # -- painting --------------------------------------------------------------------------
+    def _update(self, selector: str, text: str) -> None:
+        """Show plain text in a widget, only when it changed."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            widget = self.query_one(selector, Static)
+            widget.update(Content(text))
+            widget.display = bool(text)
+
+    def refresh_step(self) -> None:
+        """Repaint what belongs to the step: called after moving to another step or turn."""
+        run, protocol = self.run, self.session.protocol
+        step = protocol.steps[run.step]
+        self._update("#step-title", step.title)
+        self._update("#step-number", step_heading(run))
+        self._update("#who", who_text(step))
+        self._update("#prompts", "\n".join(f"• {p}" for p in step.prompts))
+        self._update("#next", next_text(run))
+        tips = step.facilitator_notes
+        self._update("#facilitator-notes", f"Facilitator notes: {tips}" if tips else "")
+        self._load_notes()
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        """Repaint what the passing time changes; the 1 Hz interval and every action call it."""
+        run = self.run
+        left = run.left_ms()
+        self.query_one(BigClock).text = clock_face(left)
+        self._update("#status", status_line(run))
+        self._update("#turn", turn_text(run))
+        planned = run.unit_planned_ms(run.step, run.turn)
+        bar = self.query_one(ProgressBar)
+        bar.update(total=planned, progress=min(planned, planned - left))
+        m = mood(run)
+        self.set_class(m.over, "-over")
+        self.set_class(m.warning and not m.over, "-warning")
+        self.set_class(m.paused, "-paused")
+        self.set_class(m.ready, "-ready")
+        self.query_one(Agenda).show(run)
+        self._maybe_ring(m.over)
+
+    def _maybe_ring(self, over: bool) -> None:
+        key = (self.run.step, self.run.turn)
+        if over and self.run.running and key not in self._rung:
+            self._rung.add(key)
+            if self.app.ring_bell:  # type: ignore[attr-defined]
+                self.app.bell()
+
+    # -- notes -----------------------------------------------------------------------------
+    def _notes_area(self) -> TextArea:
+        return self.query_one("#notes-area", TextArea)
+
+    def _load_notes(self) -> None:
+        if self._notes_step == self.run.step:
+            return
+        area = self._notes_area()
+        if self._notes_step >= 0:
+            self.session.set_notes(self._notes_step, area.text)
+        self._notes_step = self.run.step
+        area.load_text(self.session.notes.get(self.run.step, ""))
+
+    @on(TextArea.Changed, "#notes-area")
+    def notes_changed(self, event: TextArea.Changed) -> None:
+        if self._notes_step < 0:
+            return
+        if event.text_area.text == self.session.notes.get(self._notes_step, ""):
+            return
+        self.session.set_notes(self._notes_step, event.text_area.text)
+        if self._notes_timer is None:
+            self._notes_timer = self.set_timer(1.0, self._save_notes)
+
+    def _save_notes(self) -> None:
+        self._notes_timer = None
+        self.save()
+
+    # -- saving ----------------------------------------------------------------------------
+    def save(self) -> None:
+        """Save now, off the UI thread; the newest record always wins."""
+        self._seq += 1
+        self._write(self._seq, self.session.record())
+
+    @work(thread=True, group="save")
+    def _write(self, seq: int, record: object) -> None:
+        try:
+            self.saver.save(seq, record)  # type: ignore[arg-type]
+        except OSError as exc:
+            self.app.call_from_thread(self.save_failed, exc)
+        else:
+            if self.save_failing:
+                self.app.call_from_thread(self.save_ok)
+
+    def save_failed(self, exc: OSError) -> None:
+        self.save_failing = True
+        warning = self.query_one("#save-warning", Static)
+        warning.update(Content(f"NOT SAVING: {exc.strerror or exc}. Notes are kept in memory."))
+        warning.display = True
+
+    def save_ok(self) -> None:
+        self.save_failing = False
+        self.query_one("#save-warning").display = False
+
+    # -- actions ---------------------------------------------------------------------------
+    def _after(self, event: object, step_changed: bool = False) -> None:
+        if event is None:
+            return
+        if step_changed:
+            self.refresh_step()
+        else:
+            self.refresh_clock()
+        self.refresh_bindings()
+        self.save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        run = self.run
+        if run.state.finished and action not in ("help", "projector"):
+            return None
+        if action == "next":
+            return None if run.at_end() else True
+        if action == "previous":
+            return None if run.at_start() else True
+        if action == "less":
+            return True if run.can_shorten() else None
+        if action == "more":
+            return True if run.can_extend() else None
+        if action == "adapt":
+            return True if run.state.started and run.step + 1 < len(run.shapes) else None
+        if action == "restart":
+            return True if run.unit_ran_ms(run.step, run.turn) > 0 else None
+        if action == "goto":
+            return True if parameters and int(parameters[0]) <= len(run.shapes) else None  # type: ignore[call-overload]
+        return True
+
+    def _flush_notes(self) -> None:
+        if self._notes_step >= 0:
+            self.session.set_notes(self._notes_step, self._notes_area().text)
+
+    def action_toggle(self) -> None:
+        self._after(self.run.toggle())
+
+    def action_next(self) -> None:
+        self._flush_notes()
+        self._after(self.run.next(), step_changed=True)
+
+    def action_previous(self) -> None:
+        self._flush_notes()
+        self._after(self.run.previous(), step_changed=True)
+
+    def action_goto(self, number: int) -> None:
+        self._flush_notes()
+        self._after(self.run.goto(number - 1), step_changed=True)
+
+    def action_more(self) -> None:
+        self._after(self.run.extend(1))
+
+    def action_less(self) -> None:
+        self._after(self.run.extend(-1))
+
+    def action_restart(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._rung.discard((self.run.step, self.run.turn))
+                self._after(self.run.restart())
+
+        what = "turn" if self.run.shapes[self.run.step].turn_names is not None else "step"
+        self.app.push_screen(
+            ConfirmScreen(f"Restart this {what}'s time?", "The time already run here is lost."),
+            answer,
+        )
+
+    def action_adapt(self) -> None:
+        event, message = self.run.adapt()
+        self.notify(message, title="Adapt", timeout=10)
+        self._after(event, step_changed=True)
+
+    def action_notes(self) -> None:
+        if self.has_class("-projector"):
+            self.notify("Notes are hidden in projector view: press f to leave it first.")
+            return
+        self.add_class("-editing")
+        area = self._notes_area()
+        area.can_focus = True
+        area.focus()
+
+    def action_leave_notes(self) -> None:
+        self._flush_notes()
+        self.remove_class("-editing")
+        self._notes_area().can_focus = False
+        self.set_focus(None)
+        self.save()
+
+    def action_projector(self) -> None:
+        self.toggle_class("-projector")
+        if self.has_class("-projector"):
+            self.action_leave_notes()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_finish(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.finish()
+
+        self.app.push_screen(ConfirmScreen("Finish and save?", "The meeting ends here."), answer)
+
+    def finish(self) -> Path | None:
+        """End the run, save the completed record at once, and close the app."""
+        self._flush_notes()
+        self.run.finish()
+        self._seq += 1
+        try:
+            path = self.saver.save(self._seq, self.session.record(completed=True))
+        except OSError as exc:
+            self.save_failed(exc)
+            return None
+        self.app.saved_path = path  # type: ignore[attr-defined]
+        self.app.exit(path)
+        return path
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """Every run action for the command palette."""
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.show:
+                continue
+            action = binding.action
+            if action.startswith("app."):
+                continue
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {binding.key.replace(',', ' or ')}",
+                lambda a=action: self.run_action(a),
+            )
