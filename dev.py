@@ -28,8 +28,8 @@ def say(message: str) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"dev.py: facilitator needs Python 3.11 or newer (this is {sys.version.split()[0]})")
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py itself may be run by an older Python
+        sys.exit(f"dev.py: facilitator needs Python 3.11+ (this is {sys.version.split()[0]})")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return

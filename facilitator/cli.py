@@ -60,11 +60,12 @@ def _meeting_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _display_options(parser: argparse.ArgumentParser, sub: bool = False) -> None:
-    keep = {"default": argparse.SUPPRESS} if sub else {}
+    # Sub-commands keep the value given before the command: see _sessions_option.
     parser.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name",
-                        **keep)
-    parser.add_argument("--no-bell", action="store_true", help="no terminal bell when time runs out",
-                        **keep)
+                        default=argparse.SUPPRESS if sub else None)
+    parser.add_argument("--no-bell", action="store_true",
+                        help="no terminal bell when time runs out",
+                        default=argparse.SUPPRESS if sub else False)
 
 
 def build_parser() -> Parser:
@@ -151,6 +152,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name in args.paths:
         path = Path(name)
         targets = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+        if not targets:
+            print(f"{path}: no .toml protocol files in this directory", file=sys.stderr)
+            status = INVALID
         for target in targets:
             try:
                 protocol = load_protocol(target)

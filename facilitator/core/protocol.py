@@ -6,7 +6,7 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +25,9 @@ EACH_PARTICIPANT = "each participant"
 EVERYONE = "everyone"
 DEFAULT_ROLES = ("facilitator", "presenter", "participants")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (ESC starts terminal sequences) and the bidi embedding, override and
+# isolate characters, which reorder how text is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class ProtocolError(Exception):
@@ -43,6 +45,8 @@ def _plain(text: str) -> str:
         code = f"U+{ord(found.group()):04X}"
         raise ValueError(
             f"contains a control character ({code}); only plain text, newlines and tabs are allowed"
+            if found.group() < "\u2000"
+            else f"contains a text-direction override ({code}); remove it, plain text only"
         )
     return text
 
@@ -233,7 +237,7 @@ def protocol_from_data(data: dict[str, Any], where: str, protocol_id: str) -> Pr
                 f"facilitator understands (format {FORMAT}); update facilitator to use it"
             ]
         )
-    if fmt != FORMAT or isinstance(fmt, bool):
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt != FORMAT:
         raise ProtocolError([f"{where}: format: must be {FORMAT}"])
     if "id" in data:
         raise ProtocolError(
@@ -276,9 +280,9 @@ def parse_toml_text(raw: bytes, where: str, limit: int = MAX_FILE_BYTES) -> dict
         message = str(exc)
         found = _TOML_POSITION.search(message)
         if found:
-            line, col = found.groups()
+            row, col = found.groups()
             message = message[: found.start()]
-            raise ProtocolError([f"{where}:{line}:{col}: {message}"]) from None
+            raise ProtocolError([f"{where}:{row}:{col}: {message}"]) from None
         raise ProtocolError([f"{where}: {message}"]) from None
 
 

@@ -198,8 +198,8 @@ class Run:
                 len(u) for u in s.units
             ]:
                 raise RunError("adapt does not match the plan")
-            for units, new in zip(s.units, event.plan_ms, strict=True):
-                for unit, ms in zip(units, new, strict=True):
+            for step_units, new in zip(s.units, event.plan_ms, strict=True):
+                for unit, ms in zip(step_units, new, strict=True):
                     unit.planned_ms = ms
         elif event.kind == "finish":
             self._close_segment(t)

@@ -1,0 +1,495 @@
+"""The command line: commands, output, exit codes, one-line errors and never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator import __version__
+from facilitator.cli import build_parser, main
+from facilitator.core.export import step_minutes
+from facilitator.core.library import ENV_PROTOCOLS, builtin_dir
+from facilitator.core.protocol import load_protocol
+
+REPO = Path(__file__).resolve().parents[2]
+COMMANDS = ["run", "list", "show", "validate", "sessions", "export", "review", "resume"]
+
+GOOD = 'name = "Good one"\n[[steps]]\ntitle = "Talk"\nminutes = 5\n'
+BAD = 'name = " "\n[[steps]]\ntitle = "Talk"\nminutes = 0\n'  # two problems
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated cwd: no user protocols, no env protocols, no env sessions dir."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv(ENV_PROTOCOLS, raising=False)
+    monkeypatch.delenv("FACILITATOR_SESSIONS_DIR", raising=False)
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return cwd
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def exit_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """For argparse's own exits (--help, --version, usage errors)."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return int(info.value.code or 0), out, err
+
+
+# ---------------------------------------------------------------------------------------------
+# --version, --help, usage errors
+
+
+def test_version(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = exit_of(["--version"], capsys)
+    assert code == 0
+    assert out.strip() == f"facilitator {__version__}"
+    assert err == ""
+
+
+def test_every_contract_command_exists() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(COMMANDS) <= set(sub.choices)  # type: ignore[arg-type]
+
+
+def test_help(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = exit_of(["--help"], capsys)
+    assert code == 0
+    assert out.startswith("usage: facilitator")
+    for command in COMMANDS:
+        assert command in out
+    assert err == ""
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_on_every_command(
+    work: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    code, out, err = exit_of([command, "--help"], capsys)
+    assert code == 0
+    assert out.startswith(f"usage: facilitator {command}")
+    assert err == ""
+
+
+def test_unknown_command_is_one_line_and_exit_2(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = exit_of(["nope"], capsys)
+    assert code == 2
+    assert out == ""
+    assert len(lines(err)) == 1
+    assert "invalid choice: 'nope'" in err
+    assert "--help" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["list", "--bogus"], "unrecognized arguments: --bogus"),
+        (["show"], "PROTOCOL"),
+        (["validate"], "PATH"),
+        (["export"], "SESSION"),
+        (["export", "x", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["run"], "PROTOCOL"),
+        (["run", "tuning", "--fit", "soon"], "invalid float value"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    work: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    code, out, err = exit_of(argv, capsys)
+    assert code == 2
+    assert out == ""
+    assert len(lines(err)) == 1, err
+    assert expected in err
+    assert err.startswith("facilitator")
+
+
+def test_sessions_dir_before_the_command_is_kept() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["--sessions-dir", "A", "sessions"]).sessions_dir == "A"
+    assert parser.parse_args(["sessions", "--sessions-dir", "B"]).sessions_dir == "B"
+    assert parser.parse_args(["--sessions-dir", "A", "export", "x"]).sessions_dir == "A"
+    assert parser.parse_args(["sessions"]).sessions_dir is None
+    run = parser.parse_args(["--theme", "light", "--no-bell", "run", "tuning"])
+    assert (run.theme, run.no_bell, run.sessions_dir) == ("light", True, None)
+    run = parser.parse_args(["run", "tuning"])
+    assert (run.theme, run.no_bell) == (None, False)
+
+
+# ---------------------------------------------------------------------------------------------
+# list
+
+
+def test_list_shows_the_builtin_protocols(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["list"], capsys)
+    assert code == 0
+    assert err == ""
+    rows = lines(out)
+    assert rows[0].split() == ["ID", "NAME", "STEPS", "MINUTES", "FROM"]
+    tuning = next(row for row in rows if row.startswith("tuning "))
+    assert "Tuning Protocol" in tuning
+    assert " 8 " in tuning
+    assert "67 min" in tuning
+    assert tuning.endswith("built-in")
+    final_word = next(row for row in rows if row.startswith("final-word "))
+    assert "per person" in final_word
+    ids = [row.split()[0] for row in rows[1:]]
+    assert sorted(ids) == sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def test_list_reports_broken_files_on_stderr_and_lists_the_good(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(work / "protocols" / "good.toml", GOOD)
+    broken = write(work / "protocols" / "broken.toml", BAD)
+    write(work / "protocols" / "syntax.toml", "name = = 1\n")
+    code, out, err = run_main(["list"], capsys)
+    assert code == 0
+    rows = lines(out)
+    good = next(row for row in rows if row.startswith("good "))
+    assert "Good one" in good and good.endswith("./protocols")
+    assert any(row.startswith("tuning ") for row in rows)
+    assert not any(row.startswith(("broken ", "syntax ")) for row in rows)
+    problems = lines(err)
+    assert f"facilitator: skipped {broken}: name: must not be blank" in problems
+    assert f"facilitator: skipped {broken}: steps[1].minutes: must be greater than 0" in problems
+    assert any("syntax.toml:1:" in line for line in problems)
+    assert len(problems) == 3
+    assert all(line.startswith("facilitator: skipped ") for line in problems)
+
+
+def test_list_from_the_repo_root_lists_each_protocol_once(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, err = run_main(["list"], capsys)
+    assert code == 0
+    assert err == ""
+    ids = [row.split()[0] for row in lines(out)[1:]]
+    assert len(ids) == len(set(ids))
+    assert ids.count("tuning") == 1
+
+
+def test_list_env_protocols_override(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = work.parent / "extra"
+    write(extra / "tuning.toml", GOOD)
+    monkeypatch.setenv(ENV_PROTOCOLS, str(extra))
+    code, out, _ = run_main(["list"], capsys)
+    assert code == 0
+    tuning = next(row for row in lines(out) if row.startswith("tuning "))
+    assert "Good one" in tuning
+    assert tuning.endswith(ENV_PROTOCOLS)
+
+
+# ---------------------------------------------------------------------------------------------
+# show
+
+
+@pytest.mark.parametrize("path", sorted(builtin_dir().glob("*.toml")), ids=lambda p: p.stem)
+def test_show_every_builtin_has_every_step_and_prompt(
+    work: Path, capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    protocol = load_protocol(path)
+    code, out, err = run_main(["show", path.stem], capsys)
+    assert code == 0
+    assert err == ""
+    assert out.startswith(protocol.name + "\n")
+    flat = " ".join(out.split())
+    for number, step in enumerate(protocol.steps, start=1):
+        assert f"{number}. {step.title}  ({step_minutes(step)})" in out
+        for prompt in step.prompts:
+            assert " ".join(prompt.split()) in flat
+    assert protocol.source.split()[0] in out
+
+
+def test_show_tuning(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(["show", "tuning"], capsys)
+    assert code == 0
+    for title, minutes in [
+        ("Introduction", 5), ("Presentation", 15), ("Clarifying questions", 5),
+        ("Examining the work", 10), ("Pause to reflect", 2), ("Warm and cool feedback", 15),
+        ("Presenter's reflection", 10), ("Debrief", 5),
+    ]:
+        assert f"{title}  ({minutes} min)" in out
+    assert "Total: 67 min" in out
+    assert "Speaking: facilitator" in out
+    assert "Silent: presenter" in out
+    assert "• I like…" in out
+    assert "• What frustrated you?" in out
+    # facilitator notes are private tips, not part of the printable agenda
+    assert "hold the group to the clock" not in out
+
+
+def test_show_tuning_markdown(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["show", "tuning", "--markdown"], capsys)
+    assert code == 0
+    assert err == ""
+    rows = lines(out)
+    assert rows[0] == "# Tuning Protocol"
+    header = rows.index("| # | Step | Time | Who |")
+    assert rows[header + 1] == "| --- | --- | --- | --- |"
+    table = rows[header + 2 : header + 10]
+    assert table[0] == "| 1 | Introduction | 5 min | Speaking: facilitator |"
+    assert table[7].startswith("| 8 | Debrief | 5 min |")
+    assert all(row.startswith("| ") and row.endswith(" |") for row in table)
+    assert all(row.count(" | ") == 3 for row in table)
+    assert rows[header + 10] == ""
+    assert "### 6. Warm and cool feedback (15 min)" in rows
+    assert "- I wonder if…?" in rows
+
+
+def test_show_a_file_by_path(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(work / "mine.toml", GOOD)
+    code, out, _ = run_main(["show", str(path)], capsys)
+    assert code == 0
+    assert "1. Talk  (5 min)" in out
+    code, out, _ = run_main(["show", "mine.toml"], capsys)
+    assert code == 0
+    assert out.startswith("Good one\n")
+
+
+def test_show_markup_literally(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(work / "protocols" / "markup.toml",
+          'name = "[bold]x[/bold]"\n[[steps]]\ntitle = "[red]T"\nminutes = 1\n')
+    code, out, _ = run_main(["show", "markup"], capsys)
+    assert code == 0
+    assert out.startswith("[bold]x[/bold]\n")
+    assert "1. [red]T  (1 min)" in out
+
+
+def test_show_unknown_protocol(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["show", "nope"], capsys)
+    assert code == 2
+    assert out == ""
+    assert len(lines(err)) == 1
+    assert err.startswith('facilitator: no protocol named "nope"')
+
+
+def test_show_unknown_protocol_did_you_mean(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(["show", "tunning"], capsys)
+    assert code == 2
+    assert out == ""
+    assert lines(err) == [
+        'facilitator: no protocol named "tunning"; did you mean "tuning"? '
+        "(facilitator list shows them all)"
+    ]
+
+
+def test_show_broken_file(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(work / "bad.toml", BAD)
+    code, out, err = run_main(["show", str(path)], capsys)
+    assert code == 2
+    assert out == ""
+    assert lines(err) == [
+        f"facilitator: {path}: name: must not be blank",
+        f"facilitator: {path}: steps[1].minutes: must be greater than 0",
+    ]
+
+
+def test_show_missing_file(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["show", "missing.toml"], capsys)
+    assert code == 2
+    assert lines(err) == ["facilitator: missing.toml: no such file"]
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+
+
+def test_validate_good_files(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = write(work / "one.toml", GOOD)
+    two = builtin_dir() / "tuning.toml"
+    code, out, err = run_main(["validate", str(one), str(two)], capsys)
+    assert code == 0
+    assert err == ""
+    assert lines(out) == [f"{one}: ok (Good one, 1 steps)", f"{two}: ok (Tuning Protocol, 8 steps)"]
+
+
+def test_validate_bad_file(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(work / "bad.toml", BAD)
+    code, out, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    assert out == ""
+    assert lines(err) == [
+        f"{bad}: name: must not be blank",
+        f"{bad}: steps[1].minutes: must be greater than 0",
+    ]
+
+
+def test_validate_syntax_error(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(work / "syntax.toml", 'name = "x"\n\n[[steps]]\ntitle "T"\n')
+    code, _, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    (line,) = lines(err)
+    assert line.startswith(f"{bad}:4:7: ")
+
+
+def test_validate_mix(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(work / "good.toml", GOOD)
+    bad = write(work / "bad.toml", BAD)
+    also_good = write(work / "also.toml", GOOD)
+    code, out, err = run_main(["validate", str(good), str(bad), str(also_good)], capsys)
+    assert code == 1
+    assert lines(out) == [f"{good}: ok (Good one, 1 steps)", f"{also_good}: ok (Good one, 1 steps)"]
+    assert len(lines(err)) == 2
+    assert all(line.startswith(f"{bad}: ") for line in lines(err))
+
+
+def test_validate_a_directory(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = work / "mine"
+    good = write(folder / "a-good.toml", GOOD)
+    bad = write(folder / "b-bad.toml", BAD)
+    write(folder / "notes.txt", "not a protocol")
+    code, out, err = run_main(["validate", str(folder)], capsys)
+    assert code == 1
+    assert lines(out) == [f"{good}: ok (Good one, 1 steps)"]
+    assert len(lines(err)) == 2
+    assert all(line.startswith(f"{bad}: ") for line in lines(err))
+
+
+def test_validate_the_builtin_directory(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["validate", str(builtin_dir())], capsys)
+    assert code == 0
+    assert err == ""
+    assert len(lines(out)) == len(list(builtin_dir().glob("*.toml"))) >= 8
+    assert all(": ok (" in line for line in lines(out))
+
+
+def test_validate_missing_file(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(work / "good.toml", GOOD)
+    code, out, err = run_main(["validate", "missing.toml", str(good)], capsys)
+    assert code in (1, 2)
+    assert lines(err) == ["missing.toml: no such file"]
+    assert lines(out) == [f"{good}: ok (Good one, 1 steps)"]
+
+
+def test_validate_not_utf8(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = work / "latin1.toml"
+    bad.write_bytes(b'name = "caf\xe9"\n')
+    code, _, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    (line,) = lines(err)
+    assert line.startswith(f"{bad}:1: ") and "UTF-8" in line
+
+
+# ---------------------------------------------------------------------------------------------
+# sessions and export
+
+
+def test_sessions_on_an_empty_dir(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = work / "empty"
+    empty.mkdir()
+    code, out, err = run_main(["sessions", "--sessions-dir", str(empty)], capsys)
+    assert code == 0
+    assert err == ""
+    assert lines(out) == [f"No sessions in {empty}"]
+
+
+def test_sessions_dir_given_before_the_command(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = work / "elsewhere"
+    empty.mkdir()
+    code, out, _ = run_main(["--sessions-dir", str(empty), "sessions"], capsys)
+    assert code == 0
+    assert lines(out) == [f"No sessions in {empty}"]
+
+
+def test_sessions_default_and_env(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run_main(["sessions"], capsys)
+    assert code == 0
+    assert lines(out) == ["No sessions in sessions"]
+    monkeypatch.setenv("FACILITATOR_SESSIONS_DIR", str(work / "from-env"))
+    code, out, _ = run_main(["sessions"], capsys)
+    assert code == 0
+    assert lines(out) == [f"No sessions in {work / 'from-env'}"]
+
+
+def test_export_missing_session(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = work / "empty"
+    empty.mkdir()
+    code, out, err = run_main(["export", "nothing-here", "--sessions-dir", str(empty)], capsys)
+    assert code == 2
+    assert out == ""
+    assert len(lines(err)) == 1
+    assert err.startswith('facilitator: no session "nothing-here"')
+
+
+# ---------------------------------------------------------------------------------------------
+# the real thing, in a subprocess
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATOR_")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "facilitator", *args],
+        cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_python_m_facilitator(tmp_path: Path) -> None:
+    shown = _run(tmp_path, "show", "tuning")
+    assert shown.returncode == 0
+    assert "Traceback" not in shown.stderr
+    assert shown.stdout.startswith("Tuning Protocol\n")
+    assert "8. Debrief  (5 min)" in shown.stdout
+
+    bad = write(tmp_path / "bad.toml", BAD)
+    checked = _run(tmp_path, "validate", str(bad))
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    assert len(lines(checked.stderr)) == 2
+
+    deep = write(tmp_path / "deep.toml", "tags = " + "[" * 50000)
+    checked = _run(tmp_path, "validate", str(deep))
+    assert checked.returncode == 1
+    assert "Traceback" not in checked.stderr
+    assert len(lines(checked.stderr)) == 1
+
+    unknown = _run(tmp_path, "nope")
+    assert unknown.returncode == 2
+    assert "Traceback" not in unknown.stderr
+    assert len(lines(unknown.stderr)) == 1
+
+    missing = _run(tmp_path, "show", "nope")
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr
+    assert len(lines(missing.stderr)) == 1

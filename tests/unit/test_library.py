@@ -1,0 +1,426 @@
+"""Finding protocols: the search path, overriding by id, broken files, the built-in library."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from facilitator.core.library import (
+    ENV_PROTOCOLS,
+    Library,
+    NotFoundError,
+    builtin_dir,
+    find,
+    load_library,
+    looks_like_path,
+    search_path,
+    user_protocols_dir,
+)
+from facilitator.core.protocol import ProtocolError, load_protocol
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def protocol_text(name: str, minutes: float = 5) -> str:
+    return f'name = "{name}"\n[[steps]]\ntitle = "Talk"\nminutes = {minutes}\n'
+
+
+def put(folder: Path, protocol_id: str, name: str, minutes: float = 5) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{protocol_id}.toml"
+    path.write_text(protocol_text(name, minutes), encoding="utf-8")
+    return path
+
+
+def put_broken(folder: Path, protocol_id: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{protocol_id}.toml"
+    path.write_text('name = "Broken"\n[[steps]]\ntitle = "x"\nminutes = 0\n', encoding="utf-8")
+    return path
+
+
+@dataclass
+class Places:
+    user: Path
+    cwd: Path
+    env_a: Path
+    env_b: Path
+
+
+@pytest.fixture
+def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Places:
+    """An isolated world: the user config dir under tmp_path, a cwd, two env directories."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv(ENV_PROTOCOLS, raising=False)
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return Places(
+        user=tmp_path / "config" / "facilitator" / "protocols",
+        cwd=cwd,
+        env_a=tmp_path / "env-a",
+        env_b=tmp_path / "env-b",
+    )
+
+
+def env_for(*folders: Path) -> dict[str, str]:
+    return {ENV_PROTOCOLS: os.pathsep.join(str(f) for f in folders)}
+
+
+# ---------------------------------------------------------------------------------------------
+# the search path
+
+
+def test_user_dir_follows_xdg_config_home(places: Places) -> None:
+    assert user_protocols_dir() == places.user
+
+
+def test_search_path_order(places: Places) -> None:
+    path = search_path(places.cwd, env_for(places.env_a, places.env_b))
+    assert path == [
+        ("built-in", builtin_dir()),
+        ("user", places.user),
+        ("./protocols", places.cwd / "protocols"),
+        (ENV_PROTOCOLS, places.env_a),
+        (ENV_PROTOCOLS, places.env_b),
+    ]
+
+
+def test_search_path_ignores_empty_env_entries(places: Places) -> None:
+    env = {ENV_PROTOCOLS: os.pathsep + f"  {places.env_a}  " + os.pathsep + " " + os.pathsep}
+    assert search_path(places.cwd, env)[3:] == [(ENV_PROTOCOLS, places.env_a)]
+    assert len(search_path(places.cwd, {})) == 3
+
+
+def test_search_path_defaults_to_the_process_cwd_and_env(
+    places: Places, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_PROTOCOLS, str(places.env_a))
+    path = search_path()
+    assert path[2] == ("./protocols", Path.cwd() / "protocols")
+    assert path[3] == (ENV_PROTOCOLS, places.env_a)
+
+
+def test_builtin_dir_is_the_repository_protocols() -> None:
+    assert builtin_dir() == REPO / "protocols"
+    assert (builtin_dir() / "tuning.toml").is_file()
+
+
+def test_later_places_override_earlier_by_id(places: Places) -> None:
+    user_tuning = put(places.user, "tuning", "My Tuning")
+    put(places.user, "local", "Local from user")
+    local = put(places.cwd / "protocols", "local", "Local from cwd")
+    put(places.user, "shared", "Shared from user")
+    put(places.cwd / "protocols", "shared", "Shared from cwd")
+    put(places.env_a, "shared", "Shared from env a")
+    shared_b = put(places.env_b, "shared", "Shared from env b")
+    only_a = put(places.env_a, "only-a", "Only in env a")
+
+    library = load_library(places.cwd, env_for(places.env_a, places.env_b))
+
+    assert library.problems == []
+    tuning = library.protocols["tuning"]
+    assert (tuning.origin, tuning.path, tuning.protocol.name) == ("user", user_tuning, "My Tuning")
+    found = library.protocols["local"]
+    assert (found.origin, found.path, found.protocol.name) == ("./protocols", local,
+                                                              "Local from cwd")
+    found = library.protocols["shared"]
+    assert (found.origin, found.path, found.protocol.name) == (ENV_PROTOCOLS, shared_b,
+                                                              "Shared from env b")
+    found = library.protocols["only-a"]
+    assert (found.origin, found.path) == (ENV_PROTOCOLS, only_a)
+    # the built-in ones not overridden are still there, from the built-in library
+    consultancy = library.protocols["consultancy"]
+    assert consultancy.origin == "built-in"
+    assert consultancy.path == builtin_dir() / "consultancy.toml"
+
+
+def test_env_order_decides_between_env_dirs(places: Places) -> None:
+    put(places.env_a, "x", "From a")
+    put(places.env_b, "x", "From b")
+    assert load_library(places.cwd, env_for(places.env_a, places.env_b)).protocols[
+        "x"
+    ].protocol.name == "From b"
+    assert load_library(places.cwd, env_for(places.env_b, places.env_a)).protocols[
+        "x"
+    ].protocol.name == "From a"
+
+
+def test_missing_places_are_fine(places: Places) -> None:
+    library = load_library(places.cwd, env_for(places.env_a / "does-not-exist"))
+    assert library.problems == []
+    assert "tuning" in library.protocols
+
+
+def test_env_entry_that_is_a_file_is_skipped(places: Places) -> None:
+    a_file = places.cwd / "not-a-dir"
+    a_file.write_text("x")
+    library = load_library(places.cwd, env_for(a_file))
+    assert library.problems == []
+    assert "tuning" in library.protocols
+
+
+def test_only_toml_files_are_read(places: Places) -> None:
+    places.env_a.mkdir()
+    (places.env_a / "notes.txt").write_text("not a protocol")
+    (places.env_a / "README.md").write_text("# hi")
+    put(places.env_a, "real", "Real")
+    library = load_library(places.cwd, env_for(places.env_a))
+    assert library.problems == []
+    assert "real" in library.protocols
+    assert "notes" not in library.protocols and "README" not in library.protocols
+
+
+# ---------------------------------------------------------------------------------------------
+# broken files
+
+
+def test_broken_file_is_reported_and_hides_nothing(places: Places) -> None:
+    broken = put_broken(places.cwd / "protocols", "aaa-broken")
+    put(places.cwd / "protocols", "good", "Good one")
+    (places.cwd / "protocols" / "syntax.toml").write_text("name = = 1\n")
+    (places.cwd / "protocols" / "binary.toml").write_bytes(b"\xff\xfe\x00")
+
+    library = load_library(places.cwd, {})
+
+    assert library.protocols["good"].protocol.name == "Good one"
+    assert "tuning" in library.protocols
+    assert "aaa-broken" not in library.protocols
+    assert "syntax" not in library.protocols
+    assert "binary" not in library.protocols
+    assert f"{broken}: steps[1].minutes: must be greater than 0" in library.problems
+    assert any(p.startswith(str(places.cwd / "protocols" / "syntax.toml") + ":1:")
+               for p in library.problems)
+    assert any("UTF-8" in p and "binary.toml" in p for p in library.problems)
+    assert len(library.problems) == 3
+    for problem in library.problems:
+        assert len(problem.splitlines()) == 1
+
+
+def test_broken_override_keeps_the_good_earlier_one(places: Places) -> None:
+    good = put(places.user, "mine", "Mine, good")
+    broken = put_broken(places.env_a, "mine")
+    broken_tuning = put_broken(places.cwd / "protocols", "tuning")
+
+    library = load_library(places.cwd, env_for(places.env_a))
+
+    assert library.protocols["mine"].path == good
+    assert library.protocols["mine"].origin == "user"
+    assert library.protocols["mine"].protocol.name == "Mine, good"
+    assert library.protocols["tuning"].origin == "built-in"
+    assert library.protocols["tuning"].protocol.name == "Tuning Protocol"
+    assert any(p.startswith(f"{broken}:") for p in library.problems)
+    assert any(p.startswith(f"{broken_tuning}:") for p in library.problems)
+
+
+def test_directory_named_like_a_protocol_is_reported(places: Places) -> None:
+    (places.env_a / "odd.toml").mkdir(parents=True)
+    put(places.env_a, "fine", "Fine")
+    library = load_library(places.cwd, env_for(places.env_a))
+    assert "fine" in library.protocols
+    assert any("odd.toml" in p and "directory" in p for p in library.problems)
+
+
+def test_unreadable_folder_is_reported(places: Places, monkeypatch: pytest.MonkeyPatch) -> None:
+    put(places.env_a, "x", "X")
+    real_glob = Path.glob
+
+    def failing_glob(self: Path, pattern: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == places.env_a:
+            raise PermissionError(13, "Permission denied")
+        return real_glob(self, pattern, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "glob", failing_glob)
+    library = load_library(places.cwd, env_for(places.env_a))
+    assert f"{places.env_a}: cannot be read (Permission denied)" in library.problems
+    assert "tuning" in library.protocols
+
+
+# ---------------------------------------------------------------------------------------------
+# the repository's own protocols dir
+
+
+def test_repo_protocols_dir_is_not_read_twice_from_the_repo_root(
+    places: Places, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    library = load_library(REPO, {})
+    files = sorted(p.stem for p in (REPO / "protocols").glob("*.toml"))
+    assert sorted(library.protocols) == files
+    assert {found.origin for found in library.protocols.values()} == {"built-in"}
+    assert library.problems == []
+
+
+def test_same_dir_twice_in_env_is_read_once(places: Places) -> None:
+    broken = put_broken(places.env_a, "bad")
+    library = load_library(places.cwd, env_for(places.env_a, places.env_a))
+    assert library.problems.count(f"{broken}: steps[1].minutes: must be greater than 0") == 1
+
+
+def test_sorted_is_by_name(places: Places) -> None:
+    put(places.env_a, "zz", "aardvark")
+    put(places.env_a, "aa", "Zebra")
+    names = [found.protocol.name for found in load_library(places.cwd, env_for(places.env_a))
+             .sorted()]
+    assert names == sorted(names, key=str.casefold)
+    assert names[0] == "aardvark"
+    assert names[-1] == "Zebra"
+
+
+# ---------------------------------------------------------------------------------------------
+# the built-in library
+
+REQUIRED = [
+    "tuning",
+    "collaborative-assessment-conference",
+    "atlas",
+    "consultancy",
+    "peeling-the-onion",
+    "final-word",
+    "success-analysis",
+    "clarify-then-listen",
+    "ten-tenets",
+]
+MUTUAL_DIALOGUE = {"consultancy", "peeling-the-onion", "final-word", "success-analysis",
+                   "clarify-then-listen"}
+
+
+@pytest.fixture
+def builtin(places: Places) -> Library:
+    library = load_library(places.cwd, {})
+    assert library.problems == []
+    return library
+
+
+def test_builtin_library_has_at_least_8_protocols(builtin: Library) -> None:
+    assert len(builtin.protocols) >= 8
+    assert all(found.origin == "built-in" for found in builtin.protocols.values())
+
+
+@pytest.mark.parametrize("path", sorted(builtin_dir().glob("*.toml")), ids=lambda p: p.stem)
+def test_every_builtin_protocol_validates(path: Path) -> None:
+    protocol = load_protocol(path)
+    assert protocol.id == path.stem
+    assert protocol.name.strip()
+    assert protocol.summary.strip()
+    assert protocol.source.strip()
+    assert protocol.steps
+
+
+def test_builtin_library_has_the_required_protocols(builtin: Library) -> None:
+    for protocol_id in REQUIRED:
+        assert protocol_id in builtin.protocols, protocol_id
+        assert builtin.protocols[protocol_id].protocol.source.strip(), protocol_id
+    assert len(MUTUAL_DIALOGUE & set(builtin.protocols)) >= 3
+    assert {"collaborative-assessment-conference", "atlas"} <= set(builtin.protocols)
+
+
+def test_tuning_matches_the_domain_facts(builtin: Library) -> None:
+    tuning = builtin.protocols["tuning"].protocol
+    assert tuning.name == "Tuning Protocol"
+    assert len(tuning.steps) == 8
+    assert [step.minutes for step in tuning.steps] == [5, 15, 5, 10, 2, 15, 10, 5]
+    assert tuning.total_minutes() == 67
+    speakers = [step.speakers for step in tuning.steps]
+    silent = [step.silent for step in tuning.steps]
+    assert speakers[0] == ["facilitator"]
+    assert speakers[1] == ["presenter"] and silent[1] == ["participants"]
+    assert set(speakers[2]) == {"participants", "presenter"}
+    assert speakers[3] == [] and silent[3] == ["everyone"]
+    assert speakers[4] == [] and silent[4] == ["everyone"]
+    assert speakers[5] == ["participants"] and silent[5] == ["presenter"]
+    assert speakers[6] == ["presenter"] and silent[6] == ["participants"]
+    assert speakers[7] == ["everyone"]
+    titles = [step.title.casefold() for step in tuning.steps]
+    assert "introduction" in titles[0]
+    assert "clarifying" in titles[2]
+    assert "warm" in titles[5] and "cool" in titles[5]
+    assert "debrief" in titles[7]
+    for step in tuning.steps:
+        if step.min_minutes is not None:
+            assert step.min_minutes <= step.minutes
+
+
+def test_final_word_is_about_8_minutes_per_person(builtin: Library) -> None:
+    final_word = builtin.protocols["final-word"].protocol
+    assert final_word.has_each_participant
+    per_person = sum(s.minutes for s in final_word.steps if s.in_turns)
+    assert per_person == 8
+
+
+# ---------------------------------------------------------------------------------------------
+# find
+
+
+def test_find_by_id(builtin: Library) -> None:
+    found = find("tuning", builtin)
+    assert found.protocol.name == "Tuning Protocol"
+    assert found.origin == "built-in"
+    assert found.path == builtin_dir() / "tuning.toml"
+
+
+def test_find_by_path(places: Places, builtin: Library) -> None:
+    path = put(places.env_a, "elsewhere", "Elsewhere")
+    found = find(str(path), builtin)
+    assert found.protocol.name == "Elsewhere"
+    assert found.protocol.id == "elsewhere"
+    assert found.path == path
+    assert found.origin == "file"
+
+
+def test_find_by_relative_path_without_a_slash(places: Places, builtin: Library) -> None:
+    put(places.cwd, "here", "Right here")
+    found = find("here.toml", builtin)
+    assert found.protocol.name == "Right here"
+
+
+def test_find_path_wins_over_an_id(places: Places, builtin: Library) -> None:
+    path = put(places.cwd / "sub", "tuning", "My local tuning")
+    assert find(f"sub{os.sep}tuning.toml", builtin).protocol.name == "My local tuning"
+    assert find(str(path), builtin).origin == "file"
+
+
+def test_find_broken_or_missing_path_raises_protocol_error(
+    places: Places, builtin: Library
+) -> None:
+    broken = put_broken(places.cwd, "bad")
+    with pytest.raises(ProtocolError) as info:
+        find(str(broken), builtin)
+    assert info.value.problems == [f"{broken}: steps[1].minutes: must be greater than 0"]
+    with pytest.raises(ProtocolError) as info:
+        find("missing.toml", builtin)
+    assert info.value.problems == ["missing.toml: no such file"]
+
+
+def test_find_unknown_name_with_did_you_mean(builtin: Library) -> None:
+    with pytest.raises(NotFoundError) as info:
+        find("tunning", builtin)
+    message = str(info.value)
+    assert 'no protocol named "tunning"' in message
+    assert 'did you mean "tuning"?' in message
+    assert "facilitator list" in message
+    assert "\n" not in message
+
+
+def test_find_unknown_name_far_from_any(builtin: Library) -> None:
+    with pytest.raises(NotFoundError) as info:
+        find("qqqqqqqq", builtin)
+    assert "did you mean" not in str(info.value)
+    assert 'no protocol named "qqqqqqqq"' in str(info.value)
+
+
+def test_find_in_an_empty_library() -> None:
+    with pytest.raises(NotFoundError):
+        find("tuning", Library())
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("tuning", False), ("final-word", False), ("x.toml", True), ("dir/x", True),
+     (f"a{os.sep}b", True), ("./x.toml", True)],
+)
+def test_looks_like_path(name: str, expected: bool) -> None:
+    assert looks_like_path(name) is expected
