@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".facilitator-installed"
+LINTED = ("facilitator", "tests", "bench", "dev.py")
 
 
 def say(message: str) -> None:
@@ -56,7 +57,7 @@ def main(argv: list[str]) -> int:
         os.chdir(ROOT)
         os.execv(str(BIN / "facilitator"), [str(BIN / "facilitator"), *argv[1:]])
     for check in (
-        [str(BIN / "ruff"), "check", "facilitator", "tests", "bench", "dev.py"],
+        [str(BIN / "ruff"), "check", *(p for p in LINTED if (ROOT / p).exists())],
         [str(BIN / "mypy")],
     ):
         if run(check) != 0:

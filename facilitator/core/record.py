@@ -20,7 +20,7 @@ from .run import Event, Run, StepShape
 FORMAT = 1
 ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class SessionFileError(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -111,26 +112,68 @@ class Session:
         )
 
 
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class Saver:
-    """Writes a session's records to its file, newest wins, safe to call from threads."""
+    """Writes a session's records to its file, newest wins, safe to call from threads.
+
+    It only ever replaces the file it wrote last: if something else has replaced or changed
+    the file since, the session carries on in a new file and `moved_from` says which.
+    """
 
     def __init__(self, folder: Path, path: Path | None = None) -> None:
         self.folder = folder
         self.path = path
+        self.moved_from: Path | None = None
         self._lock = threading.Lock()
         self._written = -1
+        self._identity = _identity(path) if path is not None else None
 
     def save(self, seq: int, record: SessionRecord) -> Path | None:
         """Write `record` unless a newer one (higher `seq`) was written already."""
         with self._lock:
             if seq <= self._written:
                 return self.path
+            if self.path is not None and _identity(self.path) not in (self._identity, None):
+                self.moved_from, self.path = self.path, None
             if self.path is None:
                 self.path = create_session_file(self.folder, record)
             else:
                 save_record(self.path, record)
+            self._identity = _identity(self.path)
             self._written = seq
             return self.path
+
+
+def rescue_dirs() -> list[Path]:
+    """Where a record goes when the sessions directory cannot be written, in order of choice."""
+    import tempfile
+
+    import platformdirs
+
+    user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return [
+        Path(platformdirs.user_data_dir("facilitator")) / "rescued-sessions",
+        Path.home() / "facilitator-rescued-sessions",
+        Path(tempfile.gettempdir()) / f"facilitator-rescued-{user}",
+    ]
+
+
+def rescue(record: SessionRecord) -> Path:
+    """Save a record somewhere else when its own file cannot be written; raises if nowhere works."""
+    last: OSError | None = None
+    for folder in rescue_dirs():
+        try:
+            return create_session_file(folder, record)
+        except OSError as exc:
+            last = exc
+    raise last or OSError("nowhere to save")
 
 
 class SaveError(OSError):

@@ -29,7 +29,10 @@ class RunScreen(Screen[None]):
 
     AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("space", "toggle", "Start/Pause", id="toggle", tooltip="Start, pause or resume the timer"),
+        Binding(
+            "space", "start_pause", "Start/Pause", id="start-pause",
+            tooltip="Start, pause or resume the timer",
+        ),
         Binding("n,right", "next", "Next", id="next", tooltip="Next step (next turn in turns)"),
         Binding("p,left", "previous", "Prev", id="previous", tooltip="Previous step (or turn)"),
         Binding("plus,equals_sign", "more", "+1 min", id="more", tooltip="One more minute here"),
@@ -226,7 +229,7 @@ class RunScreen(Screen[None]):
         if self._notes_step >= 0:
             self.session.set_notes(self._notes_step, self._notes_area().text)
 
-    def action_toggle(self) -> None:
+    def action_start_pause(self) -> None:
         self._after(self.run.toggle())
 
     def action_next(self) -> None:
