@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .core.clock import Clock, SystemClock
 from .core.library import Library, find, load_library
-from .core.record import sessions_dir
-from .core.session import Details, FitError, SaveError, Session, begin
+from .core.record import SessionFileError, sessions_dir
+from .core.resume import resumable, resume_session
+from .core.session import Details, FitError, SaveError, Saver, Session, begin
 
 
 class LaunchError(Exception):
@@ -24,6 +25,21 @@ def details_from(args: argparse.Namespace) -> Details:
     )
 
 
+def resume_path(name: str | None, folder: Path) -> Path:
+    """The session to resume: the one named, else the newest unfinished one."""
+    if name:
+        from .cli import UsageError, session_path
+
+        try:
+            return session_path(name, folder)
+        except UsageError as exc:
+            raise LaunchError(str(exc)) from None
+    unfinished = resumable(folder)
+    if not unfinished:
+        raise LaunchError(f"no unfinished session in {folder} (facilitator sessions lists them all)")
+    return unfinished[0].path
+
+
 def make_app(
     args: argparse.Namespace, library: Library | None = None, clock: Clock | None = None
 ):  # noqa: ANN201 - returns FacilitatorApp; imported lazily so plain commands skip Textual
@@ -34,8 +50,18 @@ def make_app(
     clock = clock or SystemClock()
     folder = sessions_dir(args.sessions_dir)
     options = {"theme": args.theme, "bell": not args.no_bell}
+    if args.command == "resume":
+        path = resume_path(args.session, folder)
+        try:
+            session, message = resume_session(path, clock)
+        except SessionFileError as exc:
+            raise LaunchError(str(exc)) from None
+        saver = Saver(path.parent, path)
+        return FacilitatorApp(
+            library, folder, clock, session=(session, saver), notice=message, **options
+        )
     if args.command != "run":
-        return FacilitatorApp(library, folder, clock, **options)
+        return FacilitatorApp(library, folder, clock, unfinished=resumable(folder), **options)
     found = find(args.protocol, library)
     details = details_from(args)
     people = args.people
@@ -53,7 +79,7 @@ def make_app(
 
 def launch(args: argparse.Namespace) -> int:
     """Open the app; print where the session was saved once the screen has closed."""
-    if args.command in ("resume", "review"):
+    if args.command == "review":
         print(f"facilitator: {args.command} is coming in a later version", file=sys.stderr)
         return 2
     try:
@@ -63,6 +89,13 @@ def launch(args: argparse.Namespace) -> int:
         return 2
     app.run()
     path: Path | None = app.saved_path
-    if path is not None:
+    screen_session = app.last_session
+    if app.rescued and path is not None:
+        print(f"facilitator: could not save in {sessions_dir(args.sessions_dir)}; "
+              f"the session was saved instead to {path}", file=sys.stderr)
+    elif path is not None:
         print(f"Session saved: {path}")
+    elif screen_session is not None and screen_session.path is not None:
+        print(f"Session saved, not finished: {screen_session.path} "
+              "(carry on with: facilitator resume)")
     return 0

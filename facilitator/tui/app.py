@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,7 +13,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock, SystemClock
+from ..core.export import Listed
 from ..core.library import Found, Library
+from ..core.record import SessionFileError
+from ..core.resume import resume_session
 from ..core.session import Details, Saver, Session
 from . import settings
 from .screens.picker import PickerScreen
@@ -35,6 +41,8 @@ class FacilitatorApp(App[Path | None]):
         setup: tuple[Found, Details] | None = None,
         theme: str | None = None,
         bell: bool = True,
+        notice: str | None = None,
+        unfinished: list[Listed] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -45,8 +53,16 @@ class FacilitatorApp(App[Path | None]):
         self._start_setup = setup
         self._theme_choice = theme
         self.saved_path: Path | None = None
+        self.rescued = False
+        self.last_session: Session | None = None
+        self.notice = notice
+        self.unfinished = unfinished or []
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+                loop.add_signal_handler(sig, self.on_signal)
         chosen = self._theme_choice or settings.load_theme() or settings.DARK
         self.theme = settings.ALIASES.get(chosen, chosen) if chosen else settings.DARK
         if self._start_session is not None:
@@ -54,11 +70,30 @@ class FacilitatorApp(App[Path | None]):
         elif self._start_setup is not None:
             self.push_screen(SetupScreen(*self._start_setup))
         else:
-            self.push_screen(PickerScreen(self.library))
+            self.push_screen(PickerScreen(self.library, self.unfinished))
+        if self.notice:
+            self.notify(self.notice, timeout=10)
+
+    def on_signal(self) -> None:
+        """The terminal closed or the system asked us to stop: save, then leave cleanly."""
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                screen.save_now()
+        self.exit()
+
+    def resume(self, path: Path) -> None:
+        """Carry on an unfinished session chosen in the picker."""
+        try:
+            session, message = resume_session(path, self.clock)
+        except SessionFileError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.switch_screen(RunScreen(session, Saver(path.parent, path)))
+        self.notify(message, timeout=10)
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme, and remember the choice."""
-        self.theme = settings.DARK if self.current_theme.dark else settings.LIGHT
+        self.theme = settings.LIGHT if self.current_theme.dark else settings.DARK
         settings.save_theme(self.theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

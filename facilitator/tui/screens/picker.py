@@ -11,7 +11,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ...core.export import total_text
+from ...core.export import Listed, total_text
 from ...core.library import Found, Library
 from ...core.session import Details
 
@@ -40,10 +40,11 @@ class PickerScreen(Screen[None]):
         Binding("t", "app.toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, unfinished: list[Listed] | None = None) -> None:
         super().__init__()
         self.library = library
-        self.shown: list[Found] = []
+        self.unfinished = unfinished or []
+        self.shown: list[Found | Listed] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -60,9 +61,16 @@ class PickerScreen(Screen[None]):
         table.add_columns("Protocol", "Steps", "Time", "Summary")
         problems = self.library.problems
         note = self.query_one("#picker-problems", Static)
+        lines = []
+        if self.unfinished:
+            lines.append(
+                f"{len(self.unfinished)} unfinished session(s): choose one marked ↻ to carry on "
+                "where it stopped (or run facilitator resume)."
+            )
         if problems:
-            note.update(Content(f"{len(problems)} protocol file(s) skipped: {problems[0]}"))
-        note.display = bool(problems)
+            lines.append(f"{len(problems)} protocol file(s) skipped: {problems[0]}")
+        note.update(Content("\n".join(lines)))
+        note.display = bool(lines)
         self.fill("")
         self.query_one(SearchInput).focus()
 
@@ -72,6 +80,21 @@ class PickerScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self.shown = []
+        for item in self.unfinished:
+            record = item.record
+            if record is None:
+                continue
+            name = str(record.protocol.get("name", "?"))
+            label = " ".join(["↻ Resume", name, f"· {record.group}" if record.group else ""])
+            if all(word in label.casefold() for word in words):
+                self.shown.append(item)
+                moves = [e.step for e in record.events if e.kind == "goto"]
+                at = moves[-1] if moves else 1
+                table.add_row(
+                    Text(label.strip()), Text(f"{at} of {len(record.steps)}"), Text(""),
+                    Text(f"started {record.started_at.strftime('%a %d %b %H:%M')}"),
+                    key=f"resume:{item.path}",
+                )
         for found in self.library.sorted():
             p = found.protocol
             haystack = " ".join([p.id, p.name, p.summary, *p.tags]).casefold()
@@ -105,7 +128,12 @@ class PickerScreen(Screen[None]):
 
     def action_choose(self) -> None:
         row = self.query_one(DataTable).cursor_row
-        if 0 <= row < len(self.shown):
-            from .setup import SetupScreen
+        if not 0 <= row < len(self.shown):
+            return
+        chosen = self.shown[row]
+        if isinstance(chosen, Listed):
+            self.app.resume(chosen.path)  # type: ignore[attr-defined]
+            return
+        from .setup import SetupScreen
 
-            self.app.push_screen(SetupScreen(self.shown[row], Details()))
+        self.app.push_screen(SetupScreen(chosen, Details()))

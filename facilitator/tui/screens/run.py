@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static, TextArea
 
 from ...core.export import who_text
-from ...core.session import Saver, Session
+from ...core.resume import Heartbeat
+from ...core.session import Saver, Session, rescue
 from ...core.status import clock_face, mood, next_text, status_line, step_heading, turn_text
 from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
@@ -22,6 +24,7 @@ from .dialogs import ConfirmScreen, HelpScreen
 
 NARROW = 70
 SHORT = 26
+RETRY_S = 3.0
 
 
 class RunScreen(Screen[None]):
@@ -59,6 +62,9 @@ class RunScreen(Screen[None]):
         self._notes_timer: object | None = None
         self._shown: dict[str, object] = {}
         self.save_failing = False
+        self._warned = False
+        self._last_save = 0.0
+        self.heartbeat = Heartbeat(session.path) if session.path else None
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -84,8 +90,9 @@ class RunScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#save-warning").display = False
+        self.query_one("#save-warning").add_class("-empty")
         self._notes_area().can_focus = False
+        self.app.last_session = self.session  # type: ignore[attr-defined]
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
 
@@ -100,7 +107,7 @@ class RunScreen(Screen[None]):
             self._shown[selector] = text
             widget = self.query_one(selector, Static)
             widget.update(Content(text))
-            widget.display = bool(text)
+            widget.set_class(not text, "-empty")
 
     def refresh_step(self) -> None:
         """Repaint what belongs to the step: called after moving to another step or turn."""
@@ -133,6 +140,10 @@ class RunScreen(Screen[None]):
         self.set_class(m.ready, "-ready")
         self.query_one(Agenda).show(run)
         self._maybe_ring(m.over)
+        if run.running and self.heartbeat is not None:
+            self.heartbeat.beat(run.now_ms())
+        if self.save_failing and run.clock.monotonic() - self._last_save >= RETRY_S:
+            self.save()
 
     def _maybe_ring(self, over: bool) -> None:
         key = (self.run.step, self.run.turn)
@@ -172,6 +183,7 @@ class RunScreen(Screen[None]):
     def save(self) -> None:
         """Save now, off the UI thread; the newest record always wins."""
         self._seq += 1
+        self._last_save = self.run.clock.monotonic()
         self._write(self._seq, self.session.record())
 
     @work(thread=True, group="save")
@@ -183,16 +195,34 @@ class RunScreen(Screen[None]):
         else:
             if self.save_failing:
                 self.app.call_from_thread(self.save_ok)
+            if self.saver.moved_from is not None:
+                self.app.call_from_thread(self.file_moved)
 
+    def file_moved(self) -> None:
+        old, self.saver.moved_from = self.saver.moved_from, None
+        self.notify(
+            f"{old} was changed by something else, so it was left alone; "
+            f"this meeting is now saved in {self.saver.path}.",
+            severity="warning", timeout=15,
+        )
+        self.session.path = self.saver.path
     def save_failed(self, exc: OSError) -> None:
         self.save_failing = True
         warning = self.query_one("#save-warning", Static)
-        warning.update(Content(f"NOT SAVING: {exc.strerror or exc}. Notes are kept in memory."))
-        warning.display = True
+        reason = exc.strerror or str(exc)
+        warning.update(
+            Content(f"NOT SAVING: {reason}. Everything is kept in memory; retrying every few seconds.")
+        )
+        warning.remove_class("-empty")
+        if not self._warned:
+            self._warned = True
+            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10)
 
     def save_ok(self) -> None:
         self.save_failing = False
-        self.query_one("#save-warning").display = False
+        self._warned = False
+        self.query_one("#save-warning").add_class("-empty")
+        self.notify("Saving works again: everything is saved.", timeout=5)
 
     # -- actions ---------------------------------------------------------------------------
     def _after(self, event: object, step_changed: bool = False) -> None:
@@ -226,8 +256,10 @@ class RunScreen(Screen[None]):
         return True
 
     def _flush_notes(self) -> None:
-        if self._notes_step >= 0:
-            self.session.set_notes(self._notes_step, self._notes_area().text)
+        """Take the notes from the box (the box may be gone already when the app closes)."""
+        areas = self.query("#notes-area")
+        if self._notes_step >= 0 and areas:
+            self.session.set_notes(self._notes_step, areas.first(TextArea).text)
 
     def action_start_pause(self) -> None:
         self._after(self.run.toggle())
@@ -303,14 +335,42 @@ class RunScreen(Screen[None]):
         self._flush_notes()
         self.run.finish()
         self._seq += 1
+        record = self.session.record(completed=True)
         try:
-            path = self.saver.save(self._seq, self.session.record(completed=True))
+            path = self.saver.save(self._seq, record)
         except OSError as exc:
-            self.save_failed(exc)
-            return None
+            try:
+                path = rescue(record)
+            except OSError:
+                self.save_failed(exc)
+                self.notify("Cannot save anywhere: free some space, then press q again.",
+                            severity="error", timeout=15)
+                return None
+            self.app.rescued = True  # type: ignore[attr-defined]
+        if self.heartbeat is not None:
+            self.heartbeat.close(remove=True)
         self.app.saved_path = path  # type: ignore[attr-defined]
         self.app.exit(path)
         return path
+
+    def on_unmount(self) -> None:
+        self.save_now()
+
+    def save_now(self) -> None:
+        """Leaving without finishing (ctrl+q, a signal): save what is there, as in progress."""
+        if self.run.state.finished:
+            return
+        self._flush_notes()
+        self._seq += 1
+        record = self.session.record()
+        try:
+            self.saver.save(self._seq, record)
+        except OSError:
+            with contextlib.suppress(OSError):
+                self.app.saved_path = rescue(record)  # type: ignore[attr-defined]
+                self.app.rescued = True  # type: ignore[attr-defined]
+        if self.heartbeat is not None:
+            self.heartbeat.close()
 
     def commands(self) -> Iterator[SystemCommand]:
         """Every run action for the command palette."""

@@ -1,0 +1,91 @@
+"""Fixtures for the Pilot and snapshot tests: an isolated environment, a FakeClock, an app builder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from facilitator.cli import build_parser
+from facilitator.core.clock import FakeClock
+from facilitator.core.record import SessionRecord, load_record
+from facilitator.launch import make_app
+from facilitator.tui.app import FacilitatorApp
+
+AppFactory = Callable[..., FacilitatorApp]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config dir and working directory, and no protocol/session env."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("FACILITATOR_PROTOCOLS", raising=False)
+    monkeypatch.delenv("FACILITATOR_SESSIONS_DIR", raising=False)
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The clock the app reads: it moves only when a test calls `advance`."""
+    return FakeClock()
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> Path:
+    """Where the sessions of a test are saved."""
+    return tmp_path / "s"
+
+
+@pytest.fixture
+def make(clock: FakeClock, sessions: Path) -> AppFactory:
+    """Build the app as the command line would: `make("run", "tuning", bell=False)`.
+
+    `--sessions-dir` is always given (in tmp_path); `--no-bell` unless `bell=True`.
+    """
+
+    def build(*argv: str, bell: bool = False) -> FacilitatorApp:
+        words = list(argv)
+        if words and words[0] == "run":
+            words += ["--sessions-dir", str(sessions)]
+            if not bell:
+                words.append("--no-bell")
+        else:
+            words = ["--sessions-dir", str(sessions), *(() if bell else ("--no-bell",)), *words]
+        args = build_parser().parse_args(words)
+        return make_app(args, clock=clock)
+
+    return build
+
+
+async def settle(app: FacilitatorApp, pilot) -> None:  # noqa: ANN001 - textual Pilot
+    """Let messages run and every save worker finish."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def tick(app: FacilitatorApp, pilot, clock: FakeClock, seconds: float) -> None:  # noqa: ANN001
+    """Move the clock and repaint through the run screen's one repaint path."""
+    clock.advance(seconds)
+    app.screen.refresh_clock()
+    await pilot.pause()
+
+
+async def saved(app: FacilitatorApp, pilot) -> SessionRecord:  # noqa: ANN001
+    """The session file as it stands once every save has finished."""
+    await settle(app, pilot)
+    path = app.screen.session.path
+    assert path is not None and path.is_file()
+    return load_record(path)
+
+
+def status_of(app: FacilitatorApp) -> str:
+    """The run screen's plain-text status line, as shown."""
+    return text_of(app, "#status")
+
+
+def text_of(app: FacilitatorApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())

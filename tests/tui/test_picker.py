@@ -1,0 +1,111 @@
+"""The picker: every protocol found, filtered by typing; Enter sets one up, q quits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from facilitator.tui.screens.picker import PickerScreen
+from facilitator.tui.screens.setup import SetupScreen
+
+from .conftest import AppFactory
+
+SIZE = (100, 30)
+BUILT_IN = sorted(p.stem for p in (Path(__file__).parents[2] / "protocols").glob("*.toml"))
+
+
+def ids(screen: PickerScreen) -> list[str]:
+    return [found.protocol.id for found in screen.shown]
+
+
+async def test_every_built_in_protocol_is_listed(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PickerScreen)
+        assert len(BUILT_IN) >= 10
+        assert sorted(ids(screen)) == BUILT_IN
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(BUILT_IN)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "Tuning Protocol" in names and "Peeling the Onion" in names
+        assert names == sorted(names, key=str.casefold)
+        assert isinstance(app.focused, Input)
+
+
+async def test_typing_filters_the_list(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press(*"onion")
+        assert ids(screen) == ["peeling-the-onion"]
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert str(table.get_row_at(0)[0]) == "Peeling the Onion"
+
+        await pilot.press(*"zzz")
+        assert ids(screen) == []
+        assert str(table.get_row_at(0)[0]) == "No protocol matches"
+        await pilot.press("enter")  # nothing to choose
+        assert app.screen is screen
+
+        await pilot.press("escape")  # clears the search
+        assert screen.query_one(Input).value == ""
+        assert sorted(ids(screen)) == BUILT_IN
+
+
+async def test_enter_opens_the_setup_of_the_chosen_protocol(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"tuning", "enter")
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.found.protocol.id == "tuning"
+
+
+async def test_arrows_move_and_enter_chooses(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        await pilot.press("down", "down", "up", "down")
+        expected = picker.shown[2].protocol.id
+        await pilot.press("enter")
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.found.protocol.id == expected
+
+
+async def test_q_with_an_empty_search_quits(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+    assert app.return_value is None
+    assert app.saved_path is None
+
+
+async def test_q_in_a_search_is_typed(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"conq")
+        assert app.return_code is None
+        assert app.screen.query_one(Input).value == "conq"
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_a_broken_protocol_file_is_reported_and_hides_nothing(
+    make: AppFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "protocols"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('name = "Broken"\nsteps = 3\n')
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        note = app.screen.query_one("#picker-problems")
+        assert note.display
+        assert "1 protocol file(s) skipped" in str(note.render())
+        assert sorted(ids(app.screen)) == BUILT_IN

@@ -1,0 +1,173 @@
+"""Setup: the meeting details, fit to time, and the way into the run screen (or back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from facilitator.core.record import load_record
+from facilitator.tui.screens.picker import PickerScreen
+from facilitator.tui.screens.run import RunScreen
+from facilitator.tui.screens.setup import SetupScreen
+
+from .conftest import AppFactory, settle, text_of
+
+SIZE = (100, 30)
+FIELDS = ["group", "facilitator", "presenter", "participants", "question", "fit"]
+
+
+async def open_setup(app, pilot, protocol: str = "tuning") -> SetupScreen:  # noqa: ANN001
+    await pilot.press(*protocol, "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, SetupScreen)
+    return app.screen
+
+
+def field(screen: SetupScreen, key: str) -> Input:
+    return screen.query_one(f"#field-{key}", Input)
+
+
+def session_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+async def test_setup_shows_the_fields_and_the_plan(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(app, pilot)
+        for key in FIELDS:
+            assert field(screen, key).value == ""
+        assert not screen.query("#field-people")  # no turns for each participant in tuning
+        assert app.focused is field(screen, "group")
+        assert text_of(app, "#setup-plan") == "Planned: 67 min in 8 steps"
+        assert "Set up: Tuning Protocol" in [str(s.render()) for s in screen.query(".form-title")]
+
+
+async def test_ctrl_s_starts_the_run_with_the_details(
+    make: AppFactory, sessions: Path
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(app, pilot)
+        await pilot.press(*"Grade 5 team", "enter")  # Enter moves to the next field
+        await pilot.press(*"Dee", "enter", *"Pat")
+        screen = app.screen
+        field(screen, "question").value = "How do we give feedback?"
+        field(screen, "fit").value = "60"
+        await pilot.pause()
+        assert text_of(app, "#setup-plan") == "Planned: 60 min in 8 steps"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        run_screen = app.screen
+        assert isinstance(run_screen, RunScreen)
+        assert run_screen.run.total_planned_ms() == 60 * 60_000
+        await settle(app, pilot)
+        path = run_screen.session.path
+        assert path is not None and path.parent == sessions
+        assert "grade-5-team" in path.name
+        record = load_record(path)
+        assert (record.group, record.facilitator, record.presenter) == ("Grade 5 team", "Dee", "Pat")
+        assert record.focus_question == "How do we give feedback?"
+        assert record.fit_minutes == 60
+        assert record.status == "in_progress"
+
+
+async def test_a_bad_fit_value_shows_an_error_and_does_not_start(
+    make: AppFactory, sessions: Path
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(app, pilot)
+        field(screen, "fit").value = "an hour"
+        await pilot.pause()
+        assert text_of(app, "#setup-error") == 'Fit to minutes: "an hour" is not a number'
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert session_files(sessions) == []
+
+
+async def test_an_impossible_fit_says_why_and_does_not_start(
+    make: AppFactory, sessions: Path
+) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(app, pilot)
+        field(screen, "fit").value = "5"
+        await pilot.pause()
+        error = text_of(app, "#setup-error")
+        assert error.startswith("Tuning Protocol cannot fit in 5 min: its steps need at least")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert session_files(sessions) == []
+        # Fixing it clears the error and starts.
+        field(screen, "fit").value = "45"
+        await pilot.pause()
+        assert text_of(app, "#setup-error") == ""
+        screen.query_one("#start").scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click("#start")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert app.screen.run.total_planned_ms() == 45 * 60_000
+
+
+async def test_escape_goes_back_to_the_picker(make: AppFactory, sessions: Path) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        await open_setup(app, pilot)
+        await pilot.press("escape")
+        assert app.screen is picker
+        await pilot.press("escape")  # clear the search
+        assert len(picker.shown) > 1
+        assert session_files(sessions) == []
+
+
+async def test_run_with_each_participant_and_no_names_opens_setup(
+    make: AppFactory, sessions: Path
+) -> None:
+    app = make("run", "final-word")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        assert screen.found.protocol.id == "final-word"
+        assert session_files(sessions) == []
+        assert "give names or a number" in text_of(app, "#setup-plan")
+        field(screen, "people").value = "seven"
+        await pilot.pause()
+        assert "not a whole number" in text_of(app, "#setup-error")
+        field(screen, "people").value = ""
+        field(screen, "participants").value = "Ana, Ben, Chi, Dev"
+        await pilot.pause()
+        assert text_of(app, "#setup-plan") == "Planned: 37 min in 2 steps"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        run_screen = app.screen
+        assert isinstance(run_screen, RunScreen)
+        assert run_screen.run.shapes[0].turn_names == ("Ana", "Ben", "Chi", "Dev")
+        assert text_of(app, "#turn").startswith("Turn 1 of 4 · Ana")
+
+
+async def test_run_with_a_count_of_people(make: AppFactory) -> None:
+    app = make("run", "final-word")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field(app.screen, "people").value = "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert app.screen.run.shapes[0].turns == 3
+        assert text_of(app, "#turn").startswith("Turn 1 of 3 ·")
+
+
+async def test_escape_from_a_setup_opened_by_run_goes_to_the_picker(make: AppFactory) -> None:
+    app = make("run", "final-word")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)

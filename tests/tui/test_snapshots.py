@@ -1,0 +1,87 @@
+"""Snapshots of the screens people look at: the picker, the run screen and its moods.
+
+Deterministic: the FakeClock only moves when told, and no cursor blinks.
+Regenerate with `pytest tests/tui/test_snapshots.py --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from facilitator.core.clock import FakeClock
+
+from .conftest import AppFactory
+
+Before = Callable[[Pilot], Awaitable[None]]
+
+
+def run_screen(*keys: str, clock: FakeClock | None = None, advance: float = 0) -> Before:
+    """Steady the run screen, press `keys`, then move the clock and repaint."""
+
+    async def before(pilot: Pilot) -> None:
+        app = pilot.app
+        await pilot.pause()
+        app.screen.query_one("#notes-area", TextArea).cursor_blink = False
+        await pilot.press(*keys)
+        if clock is not None and advance:
+            clock.advance(advance)
+            app.screen.refresh_clock()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+
+    return before
+
+
+async def steady_picker(pilot: Pilot) -> None:
+    await pilot.pause()
+    pilot.app.screen.query_one(Input).cursor_blink = False
+    await pilot.pause()
+
+
+def test_picker(snap_compare, make: AppFactory) -> None:  # noqa: ANN001
+    assert snap_compare(make(), terminal_size=(80, 24), run_before=steady_picker)
+
+
+def test_run_80x24(snap_compare, make: AppFactory) -> None:  # noqa: ANN001
+    app = make("run", "tuning", "--group", "Grade 5 team")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_screen())
+
+
+def test_run_160x50(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
+    app = make("run", "tuning", "--group", "Grade 5 team")
+    before = run_screen("space", "n", clock=clock, advance=125)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=before)
+
+
+def test_projector_160x50(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
+    app = make("run", "tuning")
+    before = run_screen("space", "3", "f", clock=clock, advance=40)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=before)
+
+
+def test_over_time(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
+    app = make("run", "tuning")
+    before = run_screen("space", clock=clock, advance=5 * 60 + 83)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=before)
+
+
+def test_paused(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
+    app = make("run", "tuning")
+
+    async def before(pilot: Pilot) -> None:
+        await run_screen("space", clock=clock, advance=95)(pilot)
+        await pilot.press("space")
+        clock.advance(30)  # paused: the time left holds
+        pilot.app.screen.refresh_clock()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=before)
+
+
+def test_light_theme(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
+    app = make("run", "peeling-the-onion", "--participants", "Ana, Ben, Chi", "--theme", "light")
+    before = run_screen("space", "3", "n", clock=clock, advance=150)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=before)
