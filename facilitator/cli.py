@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from .core.catalog import Catalog
 from .core.export import (
     agenda_markdown,
     agenda_text,
     clock_text,
-    list_sessions,
     session_json,
     session_markdown,
     total_text,
@@ -22,6 +24,7 @@ from .core.export import (
 from .core.library import NotFoundError, find, load_library
 from .core.protocol import ProtocolError, load_protocol
 from .core.record import SessionFileError, load_record, sessions_dir
+from .core.stats import protocol_stats, stats_text
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -100,7 +103,16 @@ def build_parser() -> Parser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
 
     sessions = sub.add_parser("sessions", help="the saved sessions, as a table")
+    sessions.add_argument("--json", action="store_true", help="as JSON, for other tools")
     _sessions_option(sessions, argparse.SUPPRESS)
+
+    stats = sub.add_parser(
+        "stats", help="across sessions: typical length, which steps run over",
+        description="For each protocol: how many sessions, their typical length, and for each "
+        "step how often and by how much it ran over (by 30 s or more).",
+    )
+    stats.add_argument("--protocol", metavar="ID", help="only this protocol")
+    _sessions_option(stats, argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="a readable record of one session")
     export.add_argument("session", metavar="SESSION", help="a session file, or its name")
@@ -169,31 +181,40 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     folder = sessions_dir(args.sessions_dir)
-    found = list_sessions(folder)
+    found = Catalog(folder).summaries()
+    if args.json:
+        print(json.dumps([s.to_json() | {"path": str(folder / s.name)} for s in found],
+                         indent=2, ensure_ascii=False))
+        return OK
     if not found:
         print(f"No sessions in {folder}")
         return OK
-    rows = [("DATE", "PROTOCOL", "GROUP", "PLANNED", "ACTUAL", "STATUS", "FILE")]
-    for item in found:
-        r = item.record
-        if r is None:
-            rows.append(("?", "?", "?", "", "", "unreadable", item.path.name))
+    rows = [("DATE", "PROTOCOL", "GROUP", "PRESENTER", "PLANNED", "ACTUAL", "STATUS", "FILE")]
+    for s in found:
+        if not s.readable:
+            rows.append(("?", "?", "", "", "", "", "unreadable", s.name))
             continue
         rows.append((
-            r.started_at.strftime("%Y-%m-%d %H:%M"),
-            str(r.protocol.get("id", "")),
-            r.group,
-            clock_text(sum(s.planned_seconds for s in r.steps)),
-            clock_text(sum(s.actual_seconds for s in r.steps)),
-            r.status.replace("_", " "),
-            item.path.name,
+            s.started_at.strftime("%Y-%m-%d %H:%M") if s.started_at else "?",
+            s.protocol_id, s.group, s.presenter, clock_text(s.planned), clock_text(s.actual),
+            s.status.replace("_", " "), s.name,
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
-    for item in found:
-        if item.problem:
-            print(f"facilitator: unreadable session {item.problem}", file=sys.stderr)
+    for s in found:
+        if s.problem:
+            print(f"facilitator: unreadable session {s.problem}", file=sys.stderr)
+    return OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    folder = sessions_dir(args.sessions_dir)
+    stats = protocol_stats(Catalog(folder).summaries(full=True), args.protocol)
+    if args.protocol and not stats:
+        raise UsageError(f'no saved sessions of "{args.protocol}" in {folder}')
+    width = shutil.get_terminal_size((100, 24)).columns
+    sys.stdout.write(stats_text(stats, width))
     return OK
 
 
@@ -235,6 +256,7 @@ COMMANDS = {
     "show": cmd_show,
     "validate": cmd_validate,
     "sessions": cmd_sessions,
+    "stats": cmd_stats,
     "export": cmd_export,
 }
 

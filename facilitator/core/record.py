@@ -18,6 +18,7 @@ from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, 
 from .run import Event, Run, StepShape
 
 FORMAT = 1
+TRAILER = "# end of facilitator session\n"
 ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -100,6 +101,11 @@ class SessionRecord(BaseModel):
     participants: list[str] = []
     focus_question: str = ""
     fit_minutes: float | None = None
+    # A summary, so a listing can read the head of the file alone (see catalog.py).
+    protocol_id: str = ""
+    protocol_name: str = ""
+    total_planned_seconds: int = 0
+    total_actual_seconds: int = 0
     protocol: dict[str, Any]
     steps: list[StepRecord]
     events: list[EventRecord] = []
@@ -123,7 +129,9 @@ class SessionRecord(BaseModel):
         return shapes
 
     def to_toml(self) -> str:
-        return tomli_w.dumps(self.model_dump(mode="python", exclude_none=True), multiline_strings=True)
+        """The file's text; it ends with TRAILER, so a cut-off file shows at a glance."""
+        data = self.model_dump(mode="python", exclude_none=True)
+        return tomli_w.dumps(data, multiline_strings=True) + TRAILER
 
 
 def record_from_run(
@@ -159,6 +167,10 @@ def record_from_run(
         )
     finished = [e for e in run.events if e.kind == "finish"]
     return SessionRecord(
+        protocol_id=protocol.id,
+        protocol_name=protocol.name,
+        total_planned_seconds=sum(s.planned_seconds for s in steps),
+        total_actual_seconds=sum(s.actual_seconds for s in steps),
         status="completed" if status == "completed" else "in_progress",
         started_at=started_at,
         ended_at=finished[-1].at if finished and status == "completed" else None,
