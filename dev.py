@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -44,6 +45,30 @@ def setup() -> None:
     STAMP.write_text(wanted + "\n")
 
 
+BROWSER_PACKAGES = {"chromium": "chromium", "tesseract": "tesseract-ocr"}
+
+
+def setup_browser() -> None:
+    """Debian's chromium and tesseract-ocr for the browser test, installed where we can."""
+    missing = [pkg for cmd, pkg in BROWSER_PACKAGES.items() if not shutil.which(cmd)]
+    if not missing:
+        return
+    if not shutil.which("apt-get") or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        why = f"{', '.join(missing)} missing; installing needs apt-get as root"
+        os.environ["FACILITATOR_BROWSER_SETUP"] = why
+        say(f"the browser test will be skipped: {why}")
+        return
+    say(f"installing {', '.join(missing)} for the browser test (once)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    subprocess.run(["apt-get", "update", "-qq"], **quiet)  # type: ignore[call-overload]
+    done = subprocess.run(["apt-get", "install", "-y", "-qq", *missing], **quiet)  # type: ignore[call-overload]
+    if done.returncode != 0:
+        why = f"apt-get install {' '.join(missing)} failed"
+        os.environ["FACILITATOR_BROWSER_SETUP"] = why
+        say(f"the browser test will be skipped: {why}")
+
+
 def run(command: list[str]) -> int:
     return subprocess.run(command, cwd=ROOT).returncode
 
@@ -56,6 +81,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "app":
         os.chdir(ROOT)
         os.execv(str(BIN / "facilitator"), [str(BIN / "facilitator"), *argv[1:]])
+    setup_browser()
     for check in (
         [str(BIN / "ruff"), "check", *(p for p in LINTED if (ROOT / p).exists())],
         [str(BIN / "mypy")],

@@ -124,6 +124,28 @@ def build_parser() -> Parser:
     review.add_argument("session", nargs="?", metavar="SESSION")
     _sessions_option(review, argparse.SUPPRESS)
 
+    follow = sub.add_parser(
+        "follow", help="a read-only view of the live session for a second screen",
+        description="Follow a live session from a second terminal (e.g. on the projector): "
+        "step, prompts, who speaks, the time and the agenda; never notes. With no SESSION, "
+        "the newest unfinished one, waiting until there is one.",
+    )
+    follow.add_argument("session", nargs="?", metavar="SESSION")
+    follow.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
+    _sessions_option(follow, argparse.SUPPRESS)
+
+    serve = sub.add_parser(
+        "serve", help="the follow view in a web browser",
+        description="Serve the follow view to web browsers. Only this computer can see it "
+        "unless --host names a network address. Read-only: nothing a browser sends changes "
+        "the session.",
+    )
+    serve.add_argument("session", nargs="?", metavar="SESSION")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
+    _sessions_option(serve, argparse.SUPPRESS)
+
     resume = sub.add_parser("resume", help="continue an interrupted session in the same file")
     resume.add_argument("session", nargs="?", metavar="SESSION")
     _sessions_option(resume, argparse.SUPPRESS)
@@ -245,6 +267,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_room(args: argparse.Namespace) -> int:
+    from .room import cmd_follow, cmd_serve
+
+    return cmd_follow(args) if args.command == "follow" else cmd_serve(args)
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from .launch import launch
 
@@ -257,6 +285,8 @@ COMMANDS = {
     "validate": cmd_validate,
     "sessions": cmd_sessions,
     "stats": cmd_stats,
+    "follow": cmd_room,
+    "serve": cmd_room,
     "export": cmd_export,
 }
 

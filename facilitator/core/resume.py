@@ -12,8 +12,9 @@ import contextlib
 import os
 from pathlib import Path
 
+from .catalog import Catalog
 from .clock import Clock
-from .export import Listed, list_sessions
+from .export import Listed
 from .record import SessionFileError, load_record
 from .session import Session
 
@@ -60,11 +61,16 @@ def read_beat(session_path: Path) -> int | None:
 
 
 def resumable(folder: Path) -> list[Listed]:
-    """Sessions that were not finished, newest first."""
-    return [
-        item for item in list_sessions(folder)
-        if item.record is not None and item.record.status == "in_progress"
-    ]
+    """Sessions that were not finished, newest first (found through the fast catalog)."""
+    found = []
+    for summary in Catalog(folder).summaries():
+        if summary.readable and summary.status == "in_progress":
+            path = folder / summary.name
+            try:
+                found.append(Listed(path, load_record(path), None))
+            except SessionFileError:
+                continue
+    return found
 
 
 def resume_session(path: Path, clock: Clock) -> tuple[Session, str]:

@@ -1,0 +1,109 @@
+"""Following a live session from another process: the change feed behind `facilitator follow`.
+
+The facilitator's app saves the session file at once after every action. A follower looks at
+the file's identity (inode, size, modification time) a few times a second: one `stat` call,
+no reading. Only when it changed is the file read and the run rebuilt from its event log.
+Between changes the follower computes the time itself: the file says the session clock at
+the moment it was saved (`clock_ms`, `saved_at`), and the wall clock says how long ago that was.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clock import Clock
+from .protocol import Protocol
+from .record import SessionFileError, load_record, run_from_record
+from .resume import beat_path, resumable
+from .run import Run
+
+STALE_S = 5.0
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class View:
+    """What a follower shows: the protocol and the rebuilt run, or why there is nothing."""
+
+    protocol: Protocol | None = None
+    run: Run | None = None
+    group: str = ""
+    finished: bool = False
+    problem: str = ""
+
+
+class Follower:
+    """Watches one session file and keeps a rebuilt run of it up to date."""
+
+    def __init__(self, path: Path, clock: Clock) -> None:
+        self.path = path
+        self.clock = clock
+        self._identity: tuple[int, int, int] | None = None
+        self.view = View()
+
+    def poll(self) -> bool:
+        """Look at the file; reload it if it changed. Returns True when the view changed."""
+        identity = _identity(self.path)
+        if identity == self._identity:
+            return False
+        self._identity = identity
+        if identity is None:
+            self.view = View(problem=f"{self.path.name} is gone")
+            return True
+        try:
+            record = load_record(self.path)
+        except SessionFileError as exc:
+            # A file caught mid-replace cannot happen (saves are atomic), so this is real.
+            self.view = View(problem=str(exc))
+            return True
+        since_save_ms = 0
+        if record.saved_at is not None and record.status == "in_progress":
+            elapsed = (self.clock.wall() - record.saved_at).total_seconds()
+            since_save_ms = max(0, int(elapsed * 1000))
+        record = record.model_copy(update={"clock_ms": record.clock_ms + since_save_ms})
+        try:
+            run = run_from_record(record, self.clock)
+            protocol = record.protocol_model(str(self.path))
+        except (SessionFileError, ValueError) as exc:
+            self.view = View(problem=str(exc))
+            return True
+        finished = record.status == "completed" or run.state.finished
+        self.view = View(protocol, run, record.group, finished)
+        return True
+
+    def facilitator_gone(self) -> bool:
+        """True when the timer runs but the facilitator's app has stopped beating for a while."""
+        run = self.view.run
+        if run is None or not run.running:
+            return False
+        try:
+            beat = os.stat(beat_path(self.path)).st_mtime
+        except OSError:
+            return False
+        return self.clock.wall().timestamp() - beat > STALE_S
+
+
+class Finder:
+    """Finds the newest unfinished session in a folder, looking again only when it changes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._identity: tuple[int, int, int] | None = None
+
+    def poll(self) -> Path | None:
+        """The newest in-progress session, or None (also when nothing changed since last time)."""
+        identity = _identity(self.folder)
+        if identity is None or identity == self._identity:
+            return None
+        self._identity = identity
+        found = resumable(self.folder)
+        return found[0].path if found else None
