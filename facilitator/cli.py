@@ -123,6 +123,7 @@ def build_parser() -> Parser:
     review = sub.add_parser("review", help="browse saved sessions full-screen")
     review.add_argument("session", nargs="?", metavar="SESSION")
     _sessions_option(review, argparse.SUPPRESS)
+    _display_options(review, sub=True)
 
     follow = sub.add_parser(
         "follow", help="a read-only view of the live session for a second screen",

@@ -40,6 +40,11 @@ def resume_path(name: str | None, folder: Path) -> Path:
     return unfinished[0].path
 
 
+def review_path(name: str | None, folder: Path) -> Path | None:
+    """The session to open on top of the review list, if one was named."""
+    return resume_path(name, folder) if name else None
+
+
 def make_app(
     args: argparse.Namespace, library: Library | None = None, clock: Clock | None = None
 ):  # noqa: ANN201 - returns FacilitatorApp; imported lazily so plain commands skip Textual
@@ -50,6 +55,10 @@ def make_app(
     clock = clock or SystemClock()
     folder = sessions_dir(args.sessions_dir)
     options = {"theme": args.theme, "bell": not args.no_bell}
+    if args.command == "review":
+        return FacilitatorApp(
+            library, folder, clock, review=(folder, review_path(args.session, folder)), **options
+        )
     if args.command == "resume":
         path = resume_path(args.session, folder)
         try:
@@ -79,9 +88,6 @@ def make_app(
 
 def launch(args: argparse.Namespace) -> int:
     """Open the app; print where the session was saved once the screen has closed."""
-    if args.command == "review":
-        print(f"facilitator: {args.command} is coming in a later version", file=sys.stderr)
-        return 2
     try:
         app = make_app(args)
     except LaunchError as exc:

@@ -88,7 +88,7 @@ def step_line(stat: StepStat) -> str:
     if stat.runs == 0:
         return "never run"
     if stat.overruns == 0:
-        return f"kept its time in all {stat.runs} session{'s' if stat.runs != 1 else ''}"
+        return "kept its time" if stat.runs == 1 else f"kept its time in all {stat.runs} sessions"
     return (f"ran over in {stat.overruns} of {stat.runs}, typically by {clock_text(stat.typical_over)}")
 
 

@@ -20,7 +20,9 @@ from ..core.resume import resume_session
 from ..core.session import Details, Saver, Session
 from . import settings
 from .screens.picker import PickerScreen
+from .screens.review import ReviewScreen
 from .screens.run import RunScreen
+from .screens.session_view import SessionScreen
 from .screens.setup import SetupScreen
 
 
@@ -43,6 +45,7 @@ class FacilitatorApp(App[Path | None]):
         bell: bool = True,
         notice: str | None = None,
         unfinished: list[Listed] | None = None,
+        review: tuple[Path, Path | None] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -57,6 +60,7 @@ class FacilitatorApp(App[Path | None]):
         self.last_session: Session | None = None
         self.notice = notice
         self.unfinished = unfinished or []
+        self._start_review = review
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -65,14 +69,19 @@ class FacilitatorApp(App[Path | None]):
                 loop.add_signal_handler(sig, self.on_signal)
         chosen = self._theme_choice or settings.load_theme() or settings.DARK
         self.theme = settings.ALIASES.get(chosen, chosen) if chosen else settings.DARK
-        if self._start_session is not None:
+        if self._start_review is not None:
+            folder, opened = self._start_review
+            self.push_screen(ReviewScreen(folder))
+            if opened is not None:
+                self.push_screen(SessionScreen(opened))
+        elif self._start_session is not None:
             self.push_screen(RunScreen(*self._start_session))
         elif self._start_setup is not None:
             self.push_screen(SetupScreen(*self._start_setup))
         else:
             self.push_screen(PickerScreen(self.library, self.unfinished))
         if self.notice:
-            self.notify(self.notice, timeout=10)
+            self.notify(self.notice, timeout=10, markup=False)
 
     def on_signal(self) -> None:
         """The terminal closed or the system asked us to stop: save, then leave cleanly."""
@@ -86,10 +95,10 @@ class FacilitatorApp(App[Path | None]):
         try:
             session, message = resume_session(path, self.clock)
         except SessionFileError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
         self.switch_screen(RunScreen(session, Saver(path.parent, path)))
-        self.notify(message, timeout=10)
+        self.notify(message, timeout=10, markup=False)
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme, and remember the choice."""

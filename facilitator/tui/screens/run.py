@@ -184,7 +184,7 @@ class RunScreen(Screen[None]):
         """Save now, off the UI thread; the newest record always wins."""
         self._seq += 1
         self._last_save = self.run.clock.monotonic()
-        self._write(self._seq, self.session.record())
+        self._write(self._seq, self.session.record(completed=self.run.state.finished))
 
     @work(thread=True, group="save")
     def _write(self, seq: int, record: object) -> None:
@@ -203,7 +203,7 @@ class RunScreen(Screen[None]):
         self.notify(
             f"{old} was changed by something else, so it was left alone; "
             f"this meeting is now saved in {self.saver.path}.",
-            severity="warning", timeout=15,
+            severity="warning", timeout=15, markup=False,
         )
         self.session.path = self.saver.path
     def save_failed(self, exc: OSError) -> None:
@@ -216,7 +216,8 @@ class RunScreen(Screen[None]):
         warning.remove_class("-empty")
         if not self._warned:
             self._warned = True
-            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10)
+            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10,
+                        markup=False)
 
     def save_ok(self) -> None:
         self.save_failing = False
@@ -237,7 +238,7 @@ class RunScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         run = self.run
-        if run.state.finished and action not in ("help", "projector"):
+        if run.state.finished and action not in ("help", "projector", "finish"):
             return None
         if action == "next":
             return None if run.at_end() else True
@@ -296,7 +297,7 @@ class RunScreen(Screen[None]):
 
     def action_adapt(self) -> None:
         event, message = self.run.adapt()
-        self.notify(message, title="Adapt", timeout=10)
+        self.notify(message, title="Adapt", timeout=10, markup=False)
         self._after(event, step_changed=True)
 
     def action_notes(self) -> None:
@@ -357,12 +358,12 @@ class RunScreen(Screen[None]):
         self.save_now()
 
     def save_now(self) -> None:
-        """Leaving without finishing (ctrl+q, a signal): save what is there, as in progress."""
-        if self.run.state.finished:
+        """Leaving (ctrl+q, a signal): save what is there, unless finishing saved it already."""
+        if self.run.state.finished and self.app.saved_path is not None:  # type: ignore[attr-defined]
             return
         self._flush_notes()
         self._seq += 1
-        record = self.session.record()
+        record = self.session.record(completed=self.run.state.finished)
         try:
             self.saver.save(self._seq, record)
         except OSError:

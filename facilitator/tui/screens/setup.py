@@ -128,7 +128,7 @@ class SetupScreen(Screen[None]):
             saver = begin(session, self.app.sessions_dir)  # type: ignore[attr-defined]
         except (ValueError, FitError, SaveError) as exc:
             error.update(Content(str(exc)))
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         from .run import RunScreen
 

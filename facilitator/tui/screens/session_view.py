@@ -1,0 +1,183 @@
+"""One saved session, read-only: meeting details, each step's planned and actual time, notes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from ...core.export import clock_text, session_markdown
+from ...core.record import SessionFileError, SessionRecord, StepRecord, load_record
+from ...core.stats import OVER_S
+
+
+def time_words(planned: int, actual: int, reached: bool = True) -> str:
+    """ "5:00 planned · 7:10 actual · +2:10 over" (over only from OVER_S seconds)."""
+    words = f"{clock_text(planned)} planned · "
+    if not reached:
+        return words + "not reached"
+    words += f"{clock_text(actual)} actual"
+    if actual - planned >= OVER_S:
+        words += f" · +{clock_text(actual - planned)} over"
+    elif planned - actual >= OVER_S:
+        words += f" · {clock_text(planned - actual)} under"
+    return words
+
+
+class StepBar(Widget):
+    """One step's time as a bar on a scale shared by every step of the session.
+
+    █ the time run within the plan, ░ the planned time not used, and in the error colour
+    █ the time run over the plan.
+    """
+
+    def __init__(self, planned: int, actual: int, longest: int) -> None:
+        super().__init__(classes="step-bar")
+        self.planned = planned
+        self.actual = actual
+        self.longest = max(1, longest)
+
+    def render(self) -> Content:
+        width = max(1, self.content_size.width)
+        scale = width / self.longest
+        plan = round(self.planned * scale)
+        within = min(plan, round(min(self.actual, self.planned) * scale))
+        over = round(max(0, self.actual - self.planned) * scale)
+        if self.actual - self.planned >= OVER_S:
+            over = max(1, over)
+        over = min(over, width - plan) if plan < width else 0
+        return Content.assemble(
+            ("█" * within, "$primary"), ("░" * (plan - within), "$text-muted"), ("█" * over, "$error")
+        )
+
+
+class SessionScreen(Screen[None]):
+    """A saved session, to read: export it to Markdown (x), or carry on an unfinished one (r)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back to the list of sessions"),
+        Binding("x", "export", "Export", id="export",
+                tooltip="Write this session as Markdown to the current directory"),
+        Binding("r", "resume", "Resume", id="resume",
+                tooltip="Carry on this unfinished session where it stopped"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.record: SessionRecord | None = None
+        self.problem: str | None = None
+        try:
+            self.record = load_record(path)
+        except SessionFileError as exc:
+            self.problem = str(exc)
+
+    def compose(self) -> ComposeResult:
+        record = self.record
+        if record is None:
+            yield Static(Content(f"facilitator · {self.path.name}"), id="session-title")
+            yield Static(Content(f"This session cannot be opened.\n\n{self.problem}"),
+                         id="session-error")
+            yield Footer()
+            return
+        name = str(record.protocol.get("name", record.protocol_name or "Session"))
+        title = f"{name} · {record.group}" if record.group else name
+        yield Static(Content(title), id="session-title")
+        with VerticalScroll(id="session-body"):
+            with Grid(id="session-details"):
+                for label, value in self.details(record):
+                    yield Static(Content(label), classes="detail-label")
+                    yield Static(Content(value), classes="detail-value")
+            yield Static(Content("Steps"), classes="session-heading")
+            longest = max((max(s.planned_seconds, s.actual_seconds) for s in record.steps), default=1)
+            for number, step in enumerate(record.steps, start=1):
+                yield self.step_block(number, step, longest)
+        yield Footer()
+
+    # -- what is shown ---------------------------------------------------------------------
+    def details(self, record: SessionRecord) -> list[tuple[str, str]]:
+        """The meeting details as (label, value), the empty ones left out."""
+        when = record.started_at.strftime("%a %d %b %Y, %H:%M")
+        if record.ended_at:
+            when += f"–{record.ended_at.strftime('%H:%M')}"
+        protocol_id = str(record.protocol.get("id", record.protocol_id))
+        name = str(record.protocol.get("name", record.protocol_name))
+        planned = sum(s.planned_seconds for s in record.steps)
+        actual = sum(s.actual_seconds for s in record.steps)
+        length = f"{clock_text(actual)} against {clock_text(planned)} planned"
+        if actual - planned >= OVER_S:
+            length += f" (+{clock_text(actual - planned)} over)"
+        elif planned - actual >= OVER_S and record.status == "completed":
+            length += f" ({clock_text(planned - actual)} under)"
+        status = ("completed" if record.status == "completed"
+                  else "in progress: r carries on where it stopped")
+        rows = [
+            ("Date", when), ("Protocol", f"{name} ({protocol_id})" if protocol_id else name),
+            ("Group", record.group), ("Facilitator", record.facilitator),
+            ("Presenter", record.presenter), ("Participants", ", ".join(record.participants)),
+            ("Focusing question", record.focus_question), ("Status", status),
+            ("Length", length), ("File", self.path.name),
+        ]
+        return [(label, value) for label, value in rows if value]
+
+    def step_block(self, number: int, step: StepRecord, longest: int) -> Vertical:
+        """A step: its title and times, its bar, its turns and its notes."""
+        reached = step.actual_seconds > 0 or self.record is None or self.record.status == "completed"
+        over = step.actual_seconds - step.planned_seconds >= OVER_S
+        times = Static(Content(time_words(step.planned_seconds, step.actual_seconds, reached)),
+                       classes="step-times" + (" -over" if over else ""))
+        parts: list[Widget] = [
+            Horizontal(Static(Content(f"{number}. {step.title}"), classes="step-title"), times,
+                       classes="step-head"),
+            StepBar(step.planned_seconds, step.actual_seconds, longest),
+        ]
+        turns = [
+            f"Turn {n}{' · ' + turn.who if turn.who else ''}: "
+            + time_words(turn.planned_seconds, turn.actual_seconds)
+            for n, turn in enumerate(step.turns or [], start=1)
+        ]
+        if turns:
+            parts.append(Static(Content("\n".join(turns)), classes="step-turns"))
+        notes = step.notes.strip()
+        parts.append(Static(Content(notes or "(no notes)"),
+                            classes="step-notes" + ("" if notes else " -none")))
+        return Vertical(*parts, classes="step")
+
+    # -- actions ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            return True if self.record is not None else None
+        if action == "resume":
+            return True if self.record is not None and self.record.status == "in_progress" else None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        """Write the Markdown record to `<session file name>.md` here, private (0600)."""
+        if self.record is None:
+            return
+        text = session_markdown(self.record)
+        try:
+            target = Path.cwd() / f"{self.path.stem}.md"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(target, flags, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                os.fchmod(handle.fileno(), 0o600)
+                handle.write(text)
+        except OSError as exc:
+            self.notify(f"Could not export: {exc.strerror or exc}", severity="error", timeout=10)
+            return
+        self.notify(f"Exported to {target}", timeout=10)
+
+    def action_resume(self) -> None:
+        if self.record is not None and self.record.status == "in_progress":
+            self.app.resume(self.path)  # type: ignore[attr-defined]

@@ -1,0 +1,556 @@
+"""Reliability on the run screen: saving that fails and comes back, rescue, hostile protocol text.
+
+Saving is broken on purpose (fault injection on the screen's Saver) while a meeting goes on:
+the warning must show and last, nothing typed may be dropped, the retry must save it all, and
+finishing must find another place for the record. Protocol text full of markup, escapes,
+right-to-left and combining characters, emoji and very long words must show literally or be
+refused with one clear line.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import tomli_w
+from textual.widgets import Static, TextArea
+from textual.widgets._toast import Toast
+
+from facilitator.cli import main
+from facilitator.core import session as session_module
+from facilitator.core.clock import FakeClock
+from facilitator.core.protocol import ProtocolError, load_protocol
+from facilitator.core.record import load_record
+from facilitator.launch import LaunchError
+from facilitator.tui.app import FacilitatorApp
+from facilitator.tui.screens.run import RETRY_S, RunScreen
+
+from .conftest import AppFactory, saved, settle, text_of, tick
+
+SIZE = (100, 30)
+WARNING = "#save-warning"
+
+
+class FullDisk:
+    """Stands in for `Saver.save`: ENOSPC while the disk is full, then the real save.
+
+    `failures` is how many calls fail before saving works again (inf: until `free()`).
+    Saves run in worker threads, hence the lock.
+    """
+
+    def __init__(self, real: Callable[..., object], failures: float = math.inf) -> None:
+        self.real = real
+        self.failures = failures
+        self.calls = 0
+        self.failed = 0
+        self._lock = threading.Lock()
+
+    def free(self) -> None:
+        with self._lock:
+            self.failures = 0
+
+    def __call__(self, seq: int, record: object) -> object:
+        with self._lock:
+            self.calls += 1
+            if self.failures > 0:
+                self.failures -= 1
+                self.failed += 1
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return self.real(seq, record)
+
+
+def break_saving(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch, **kw: float) -> FullDisk:
+    screen = app.screen
+    assert isinstance(screen, RunScreen)
+    disk = FullDisk(screen.saver.save, **kw)
+    monkeypatch.setattr(screen.saver, "save", disk)
+    return disk
+
+
+def spy_notify(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    said: list[str] = []
+    real = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(str(message))
+        real(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", notify)
+    return said
+
+
+def warning_shown(app: FacilitatorApp) -> bool:
+    widget = app.screen.query_one(WARNING, Static)
+    return not widget.has_class("-empty") and bool(widget.display)
+
+
+async def flush_notes_timer(app: FacilitatorApp, pilot) -> None:  # noqa: ANN001
+    """Run the pending delayed notes save now (what its 1 s timer does), so no save is left
+    to happen by itself in the middle of a count."""
+    screen = app.screen
+    if screen._notes_timer is not None:
+        screen._notes_timer.stop()
+        screen._save_notes()
+    await settle(app, pilot)
+
+
+async def retry(app: FacilitatorApp, pilot, clock: FakeClock) -> None:  # noqa: ANN001
+    """Let RETRY_S pass on the session clock, repaint (which retries), and wait for the save."""
+    await tick(app, pilot, clock, RETRY_S + 0.5)
+    await settle(app, pilot)
+
+
+# -- saving fails, comes back ---------------------------------------------------------------
+
+
+async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        path = screen.session.path
+        await settle(app, pilot)
+        assert not warning_shown(app)
+        said = spy_notify(app, monkeypatch)
+        disk = break_saving(app, monkeypatch)
+
+        await pilot.press("space", "e", *"rubric row 3", "escape")
+        await settle(app, pilot)
+        assert disk.failed >= 1
+        assert warning_shown(app) and screen.save_failing
+        warning = text_of(app, WARNING)
+        assert "NOT SAVING" in warning and "No space left on device" in warning
+        assert screen.session.notes[0] == "rubric row 3"  # kept in memory
+        assert load_record(path).steps[0].notes == ""  # the old file is intact
+        assert sum("not being saved" in s for s in said) == 1
+
+        # The warning lasts: more actions while the disk is still full keep it, and keep
+        # everything done in the meantime; it is not repeated as a toast each time.
+        await tick(app, pilot, clock, 20)
+        await pilot.press("n", "e", *"second step", "escape", "plus")
+        await settle(app, pilot)
+        assert warning_shown(app)
+        assert screen.session.notes == {0: "rubric row 3", 1: "second step"}
+        assert sum("not being saved" in s for s in said) == 1
+
+        # Before RETRY_S nothing is retried; after it, a retry is made (and fails again).
+        await flush_notes_timer(app, pilot)
+        calls = disk.calls
+        await tick(app, pilot, clock, 0.5)
+        await settle(app, pilot)
+        assert disk.calls == calls
+        await retry(app, pilot, clock)
+        assert disk.calls > calls
+        assert warning_shown(app)
+
+        # Space is back: the next retry saves everything and the warning goes.
+        disk.free()
+        await retry(app, pilot, clock)
+        assert not warning_shown(app) and not screen.save_failing
+        record = load_record(path)
+        assert [s.notes for s in record.steps[:2]] == ["rubric row 3", "second step"]
+        assert [e.kind for e in record.events] == ["plan", "start", "goto", "extend"]
+        assert record.steps[1].planned_seconds == 16 * 60
+        assert any("Saving works again" in s for s in said)
+
+
+async def test_retry_is_the_only_save_needed(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ENOSPC on the first save only; with no key pressed after it, the 1 Hz repaint's retry
+    # alone brings the file up to date.
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await settle(app, pilot)
+        area = screen.query_one("#notes-area", TextArea)
+        await pilot.press("e")
+        area.insert("pasted while the disk was full")
+        disk = break_saving(app, monkeypatch, failures=1)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert disk.failed == 1 and warning_shown(app)
+        await retry(app, pilot, clock)
+        assert not warning_shown(app)
+        assert load_record(screen.session.path).steps[0].notes == "pasted while the disk was full"
+
+
+async def test_save_failure_from_the_file_system_itself(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fault one layer down: os.replace in the atomic save raises ENOSPC.
+    import os
+
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        path = screen.session.path
+        await settle(app, pilot)
+        real_replace = os.replace
+        full = {"on": True}
+
+        def replace(src, dst):  # noqa: ANN001, ANN202
+            if full["on"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_replace(src, dst)
+
+        monkeypatch.setattr(os, "replace", replace)
+        await pilot.press("e", *"kept", "escape")
+        await settle(app, pilot)
+        assert warning_shown(app) and "NOT SAVING" in text_of(app, WARNING)
+        assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+        full["on"] = False
+        await retry(app, pilot, clock)
+        assert not warning_shown(app)
+        assert load_record(path).steps[0].notes == "kept"
+
+
+async def test_finishing_while_saving_fails_rescues_the_record(
+    make: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rescue_dir = tmp_path / "rescue"
+    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [rescue_dir])
+    app = make("run", "tuning", "--group", "Grade 5")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        own = screen.session.path
+        await settle(app, pilot)
+        break_saving(app, monkeypatch)
+        await pilot.press("space", "e", *"do not lose me", "escape")
+        await settle(app, pilot)
+        assert warning_shown(app)
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.rescued is True
+    path = app.saved_path
+    assert path is not None and path.parent == rescue_dir
+    assert app.return_value == path
+    record = load_record(path)
+    assert record.status == "completed" and record.group == "Grade 5"
+    assert record.steps[0].notes == "do not lose me"
+    assert [e.kind for e in record.events][-1] == "finish"
+    assert load_record(own).status == "in_progress"  # its own file was never written
+
+
+async def test_finishing_when_nowhere_can_be_written_keeps_the_app_open(
+    make: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [blocker / "rescue"])
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        own = screen.session.path
+        await settle(app, pilot)
+        said = spy_notify(app, monkeypatch)
+        disk = break_saving(app, monkeypatch)
+        await pilot.press("e", *"still here", "escape", "q", "y")
+        await settle(app, pilot)
+        assert app.is_running and app.screen is screen
+        assert warning_shown(app)
+        assert any("Cannot save anywhere" in s for s in said)
+        assert screen.session.notes[0] == "still here"
+        assert not app.rescued and app.saved_path is None
+        disk.free()  # space freed: q again saves the finished meeting in its own file
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.saved_path == own and not app.rescued
+    record = load_record(own)
+    assert record.status == "completed" and record.steps[0].notes == "still here"
+
+
+async def test_after_a_failed_finish_the_retry_saves_the_meeting_as_completed(
+    make: AppFactory, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [blocker / "rescue"])
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        own = app.screen.session.path
+        await settle(app, pilot)
+        disk = break_saving(app, monkeypatch)
+        await pilot.press("e", *"kept", "escape", "q", "y")
+        await settle(app, pilot)
+        assert app.is_running and warning_shown(app)
+        disk.free()
+        await tick(app, pilot, clock, RETRY_S)  # the retry, without pressing anything
+        await settle(app, pilot)
+        record = load_record(own)
+        assert record.status == "completed" and record.steps[0].notes == "kept"
+        assert not warning_shown(app)
+
+
+async def test_a_session_file_replaced_by_another_program_is_left_alone(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make("run", "tuning", "--group", "Grade 5")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        original = screen.session.path
+        await settle(app, pilot)
+        said = spy_notify(app, monkeypatch)
+        original.write_text("somebody else's notes\n", encoding="utf-8")
+        await pilot.press("e", *"ours", "escape")
+        await settle(app, pilot)
+        assert original.read_text(encoding="utf-8") == "somebody else's notes\n"
+        moved = screen.session.path
+        assert moved is not None and moved != original and moved.parent == original.parent
+        record = load_record(moved)
+        assert record.group == "Grade 5" and record.steps[0].notes == "ours"
+        assert any("left alone" in s for s in said)
+        await pilot.press("n")  # later saves go on in the new file
+        await settle(app, pilot)
+        assert load_record(moved).events[-1].kind == "goto"
+        assert original.read_text(encoding="utf-8") == "somebody else's notes\n"
+
+
+# -- hostile protocol text --------------------------------------------------------------------
+
+MARKUP = "[bold red]not bold[/]"
+LINK = "[link=http://x]x[/link]"
+RTL = "שלום مرحبا"
+COMBINING = "e\u0301te\u0301"
+EMOJI = "🙂👩🏽‍🏫"
+WIDE = "会议记录"
+LONG_WORD = "Supercalifragilistic" * 25  # 500 characters, no space
+LONG_LINE = " ".join(["lorem ipsum dolor sit amet"] * 111)[:3000]  # one 3,000-character line
+HOSTILE = [MARKUP, LINK, RTL, COMBINING, EMOJI, WIDE, LONG_WORD, LONG_LINE, "[/]", "\\[", "[", "]"]
+
+
+def hostile_protocol() -> dict:
+    return {
+        "format": 1,
+        "name": f"{MARKUP} {LINK} {RTL} {EMOJI}",
+        "summary": LONG_LINE,
+        "norms": HOSTILE,
+        "steps": [
+            {
+                "title": f"{MARKUP} {RTL}",
+                "minutes": 5,
+                "min_minutes": 1,
+                "description": LONG_LINE,
+                "prompts": HOSTILE,
+                "facilitator_notes": f"{LINK} {LONG_WORD} {LONG_LINE}",
+                "speakers": ["facilitator"],
+            },
+            {
+                "title": f"{LINK} {COMBINING} {EMOJI}",
+                "minutes": 2,
+                "turns": "each participant",
+                "prompts": [LONG_WORD, f"{WIDE}{EMOJI}" * 40],
+            },
+            {
+                "title": f"{LINK} {LONG_WORD}",
+                "minutes": 10,
+                "prompts": [LONG_LINE],
+            },
+        ],
+    }
+
+
+PARTICIPANTS = f"[b]Ana[/b], {RTL}, {EMOJI}, {COMBINING}"
+
+
+def write_protocol(folder: Path, data: dict, name: str = "hostile") -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return path
+
+
+def plain(app: FacilitatorApp, selector: str) -> str:
+    return text_of(app, selector)
+
+
+def assert_fits(app: FacilitatorApp) -> None:
+    """Everything shown lies within the screen: long words and lines are wrapped or cut."""
+    screen = app.screen
+    for selector in ("#step-title", "#prompts", "#status", "#who", "#turn"):
+        widget = screen.query_one(selector)
+        if widget.display and widget.region.area:
+            assert widget.region.right <= screen.size.width, selector
+
+
+@pytest.mark.parametrize("size", [(60, 18), (160, 50)])
+async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
+    make: AppFactory, clock: FakeClock, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    path = write_protocol(tmp_path, hostile_protocol())
+    assert load_protocol(path).steps[0].prompts == HOSTILE  # all of it is allowed
+    app = make("run", str(path), "--participants", PARTICIPANTS)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        prompts = plain(app, "#prompts")
+        for text in HOSTILE:
+            assert text in prompts
+        assert f"• {MARKUP}" in prompts and f"• {LINK}" in prompts
+        assert plain(app, "#step-title") == f"{MARKUP} {RTL}"
+        prompts_widget = screen.query_one("#prompts")
+        if prompts_widget.display and size[1] >= 30:
+            assert prompts_widget.region.height > len(HOSTILE)  # the long line wrapped
+        assert_fits(app)
+        app.export_screenshot()  # paints everything, wide and combining characters included
+
+        await pilot.press("space")
+        await tick(app, pilot, clock, 30)
+        await pilot.press("n")
+        assert screen.run.step == 1
+        assert plain(app, "#step-title") == f"{LINK} {COMBINING} {EMOJI}"
+        assert "[b]Ana[/b]" in plain(app, "#turn") + plain(app, "#who") + plain(app, "#status")
+        for _ in range(4):  # every turn, then on to step 3
+            await pilot.press("n")
+            assert_fits(app)
+        assert screen.run.step == 2
+        assert plain(app, "#step-title") == f"{LINK} {LONG_WORD}"
+        await pilot.press("f")
+        assert screen.has_class("-projector")
+        app.export_screenshot()
+        for width, height in ((40, 12), (200, 60), size):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            assert_fits(app)
+            app.export_screenshot()
+        await pilot.press("f", "1", "e", *"[red]x[/]", "escape")
+        await settle(app, pilot)
+        assert screen.session.notes[0] == "[red]x[/]"
+        assert app.is_running and app.screen is screen
+    record = load_record(screen.session.path)
+    assert record.protocol["steps"][0]["prompts"] == HOSTILE
+    assert record.steps[0].notes == "[red]x[/]"
+
+
+async def test_adapt_message_naming_hostile_titles_is_shown_literally(
+    make: AppFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    # The adapt message names the steps it changed: a toast must not read them as markup.
+    path = write_protocol(tmp_path, hostile_protocol())
+    app = make("run", str(path), "--participants", "Ana, Ben")
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.press("space")
+        await tick(app, pilot, clock, 6 * 60)  # a minute over on step 1
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.pause()
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert any(LINK in text for text in toasts), toasts
+        assert app.is_running
+
+
+async def test_resume_notice_naming_a_hostile_title_is_shown_literally(
+    make: AppFactory, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = write_protocol(tmp_path, hostile_protocol())
+    app = make("run", str(path), "--participants", "Ana, Ben")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "n")
+        session_path = app.screen.session.path
+        await pilot.press("ctrl+q")
+    again = make("resume", str(session_path))
+    async with again.run_test(size=(160, 50), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(again.screen, RunScreen) and again.screen.run.step == 1
+        toasts = [str(toast.render()) for toast in again.screen.query(Toast)]
+        assert any(f"{LINK} {COMBINING} {EMOJI}" in text for text in toasts), toasts
+
+
+REFUSED = {
+    "osc-title": "\x1b]0;pwned\x07",
+    "clear-screen": "\x1b[2J",
+    "c1-csi": "\x9b31m",
+    "bidi-override": "invoice \u202egnp.exe",
+    "bidi-isolate": "\u2066hidden\u2069",
+    "bell": "ding\x07",
+}
+
+
+@pytest.mark.parametrize("where", ["name", "title", "prompt", "notes"])
+@pytest.mark.parametrize("bad", list(REFUSED.values()), ids=list(REFUSED))
+def test_protocol_text_with_terminal_controls_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str, bad: str
+) -> None:
+    data = hostile_protocol()
+    step = data["steps"][0]
+    if where == "name":
+        data["name"] = f"Tuning {bad}"
+    elif where == "title":
+        step["title"] = f"Intro {bad}"
+    elif where == "prompt":
+        step["prompts"] = ["fine", f"not {bad} fine"]
+    else:
+        step["facilitator_notes"] = bad
+    path = write_protocol(tmp_path, data)
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    problems = caught.value.problems
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.startswith(f"{path}: ")
+    assert "\n" not in problem and "\x1b" not in problem and "\x07" not in problem
+    assert "control character" in problem or "text-direction override" in problem
+    assert "U+" in problem
+
+    assert main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == problem
+    # `run` refuses it too, before any screen opens or any file is written.
+    sessions = tmp_path / "sessions"
+    assert main(["run", str(path), "--sessions-dir", str(sessions), "--no-bell"]) == 2
+    out, err = capsys.readouterr()
+    assert "U+" in err and "\x1b" not in out + err
+    assert not sessions.exists()
+
+
+def test_raw_escape_bytes_in_a_protocol_file_are_refused(tmp_path: Path) -> None:
+    # Not a TOML escape but the byte itself: TOML refuses it; the message names line and column
+    # and never echoes the byte back to the terminal.
+    path = tmp_path / "raw.toml"
+    path.write_bytes(b'format = 1\nname = "x\x1b]0;pwned\x07"\n[[steps]]\ntitle = "a"\nminutes = 1\n')
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    (problem,) = caught.value.problems
+    assert problem.startswith(f"{path}:2:")
+    assert "\x1b" not in problem and "\x07" not in problem and "\n" not in problem
+
+
+async def test_notes_with_escape_sequences_are_saved_as_plain_text(make: AppFactory) -> None:
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        area = screen.query_one("#notes-area", TextArea)
+        await pilot.press("e")
+        area.insert("\x1b[31mred\x1b]0;pwned\x07 \x9b1m\u202eevil\r\nnext\tline [b]x[/b]")
+        await pilot.press("escape")
+        record = await saved(app, pilot)
+    expected = "[31mred]0;pwned 1mevil\nnext\tline [b]x[/b]"
+    assert screen.session.notes[0] == expected
+    assert record.steps[0].notes == expected
+    text = screen.session.path.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+
+
+async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
+    make: AppFactory, tmp_path: Path
+) -> None:
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        path = app.screen.session.path
+        await pilot.press("ctrl+q")
+    text = path.read_text(encoding="utf-8")
+    assert 'title = "Introduction"' in text
+    path.write_text(text.replace('title = "Introduction"', 'title = "Intro\\u001b[2J"'),
+                    encoding="utf-8")
+    with pytest.raises(LaunchError) as caught:
+        make("resume", str(path))
+    message = str(caught.value)
+    assert "U+001B" in message and "\n" not in message and "\x1b" not in message
