@@ -12,19 +12,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .core.catalog import Catalog
-from .core.export import (
-    agenda_markdown,
-    agenda_text,
-    clock_text,
-    session_json,
-    session_markdown,
-    total_text,
-)
 from .core.library import NotFoundError, find, load_library
 from .core.protocol import ProtocolError, load_protocol
 from .core.record import SessionFileError, load_record, sessions_dir
-from .core.stats import protocol_stats, stats_text
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -163,6 +153,8 @@ def _library_problems(problems: list[str]) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .core.export import total_text
+
     library = load_library()
     rows = [("ID", "NAME", "STEPS", "MINUTES", "FROM")]
     for found in library.sorted():
@@ -176,6 +168,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .core.export import agenda_markdown, agenda_text
+
     found = find(args.protocol, load_library())
     text = agenda_markdown(found.protocol) if args.markdown else agenda_text(found.protocol)
     sys.stdout.write(text)
@@ -203,6 +197,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    from .core.catalog import Catalog
+    from .core.export import clock_text
+
     folder = sessions_dir(args.sessions_dir)
     found = Catalog(folder).summaries()
     if args.json:
@@ -232,6 +229,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .core.catalog import Catalog
+    from .core.stats import protocol_stats, stats_text
+
     folder = sessions_dir(args.sessions_dir)
     stats = protocol_stats(Catalog(folder).summaries(full=True), args.protocol)
     if args.protocol and not stats:
@@ -251,6 +251,8 @@ def session_path(name: str, folder: Path) -> Path:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .core.export import session_json, session_markdown
+
     path = session_path(args.session, sessions_dir(args.sessions_dir))
     record = load_record(path)
     text = session_json(record) if args.format == "json" else session_markdown(record)

@@ -9,8 +9,7 @@ from pathlib import Path
 from .core.clock import Clock, SystemClock
 from .core.library import Library, find, load_library
 from .core.record import SessionFileError, sessions_dir
-from .core.resume import resumable, resume_session
-from .core.session import Details, FitError, SaveError, Saver, Session, begin
+from .core.session import Details, FitError, SaveError, Saver, Session, probe
 
 
 class LaunchError(Exception):
@@ -34,6 +33,8 @@ def resume_path(name: str | None, folder: Path) -> Path:
             return session_path(name, folder)
         except UsageError as exc:
             raise LaunchError(str(exc)) from None
+    from .core.resume import resumable
+
     unfinished = resumable(folder)
     if not unfinished:
         raise LaunchError(f"no unfinished session in {folder} (facilitator sessions lists them all)")
@@ -60,6 +61,8 @@ def make_app(
             library, folder, clock, review=(folder, review_path(args.session, folder)), **options
         )
     if args.command == "resume":
+        from .core.resume import resume_session
+
         path = resume_path(args.session, folder)
         try:
             session, message = resume_session(path, clock)
@@ -70,6 +73,8 @@ def make_app(
             library, folder, clock, session=(session, saver), notice=message, **options
         )
     if args.command != "run":
+        from .core.resume import resumable
+
         return FacilitatorApp(library, folder, clock, unfinished=resumable(folder), **options)
     found = find(args.protocol, library)
     details = details_from(args)
@@ -80,7 +85,7 @@ def make_app(
         return FacilitatorApp(library, folder, clock, setup=(found, details), **options)
     try:
         session = Session.new(found.protocol, details, clock, people)
-        saver = begin(session, folder)
+        saver = probe(folder)
     except (FitError, SaveError) as exc:
         raise LaunchError(str(exc)) from None
     return FacilitatorApp(library, folder, clock, session=(session, saver), **options)

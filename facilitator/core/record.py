@@ -36,7 +36,7 @@ def clean_text(text: str) -> str:
 class TurnRecord(BaseModel):
     """One turn of a step taken in turns."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     who: str = ""
     planned_seconds: int = Field(ge=0)
@@ -46,7 +46,7 @@ class TurnRecord(BaseModel):
 class StepRecord(BaseModel):
     """One step of the meeting: its planned and actual time and its notes."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     title: str
     planned_seconds: int = Field(ge=0)
@@ -58,7 +58,7 @@ class StepRecord(BaseModel):
 class EventRecord(BaseModel):
     """One entry of the event log as written to the file."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     at: datetime
     kind: str
@@ -87,7 +87,7 @@ class EventRecord(BaseModel):
 class SessionRecord(BaseModel):
     """A saved session: meeting details, the protocol as run, steps with notes, the event log."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     format: int = FORMAT
     status: Literal["in_progress", "completed"] = "in_progress"

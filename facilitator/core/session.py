@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from .record import (
     SessionRecord,
     clean_text,
     create_session_file,
+    ensure_dir,
     record_from_run,
     run_from_record,
     save_record,
@@ -178,6 +180,26 @@ def rescue(record: SessionRecord) -> Path:
 
 class SaveError(OSError):
     """The sessions directory cannot be written: the message says what to do."""
+
+
+def probe(folder: Path) -> Saver:
+    """Check the sessions directory can be written, without writing the session yet.
+
+    The run screen's first save, right after it is on screen, creates the file; a folder that
+    cannot be created or written is reported here, before the meeting starts.
+    """
+    try:
+        ensure_dir(folder)
+        fd, name = tempfile.mkstemp(prefix=".probe-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SaveError(
+            f"cannot save sessions in {folder} ({reason}); choose another folder with "
+            "--sessions-dir DIR or FACILITATOR_SESSIONS_DIR"
+        ) from None
+    return Saver(folder)
 
 
 def begin(session: Session, folder: Path) -> Saver:

@@ -127,8 +127,11 @@ def agenda_rows(run: Run) -> list[AgendaRow]:
             state = "done" if ran > 0 or i in run.state.visited else "skipped"
         else:
             state = "done" if ran > 0 else "upcoming"
+        # The current step's time is on the big clock; here it moves once a minute, not every
+        # second, so the agenda is not repainted every second.
+        shown = ran - ran % 60_000 if state == "current" else ran
         rows.append(
-            AgendaRow(i + 1, shape.title, short_time(planned), short_time(ran) if ran else "",
+            AgendaRow(i + 1, shape.title, short_time(planned), short_time(shown) if shown else "",
                       state, ran > planned)
         )
     return rows

@@ -7,23 +7,22 @@ import contextlib
 import signal
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock, SystemClock
-from ..core.export import Listed
 from ..core.library import Found, Library
-from ..core.record import SessionFileError
-from ..core.resume import resume_session
 from ..core.session import Details, Saver, Session
 from . import settings
-from .screens.picker import PickerScreen
-from .screens.review import ReviewScreen
 from .screens.run import RunScreen
-from .screens.session_view import SessionScreen
-from .screens.setup import SetupScreen
+
+if TYPE_CHECKING:
+    from ..core.export import Listed
+
+# The other screens are imported when first shown: start-up only pays for the one it opens.
 
 
 class FacilitatorApp(App[Path | None]):
@@ -71,14 +70,22 @@ class FacilitatorApp(App[Path | None]):
         self.theme = settings.ALIASES.get(chosen, chosen) if chosen else settings.DARK
         if self._start_review is not None:
             folder, opened = self._start_review
+            from .screens.review import ReviewScreen
+
             self.push_screen(ReviewScreen(folder))
             if opened is not None:
+                from .screens.session_view import SessionScreen
+
                 self.push_screen(SessionScreen(opened))
         elif self._start_session is not None:
-            self.push_screen(RunScreen(*self._start_session))
+            self.push_screen(RunScreen(*self._start_session, size=self.size))
         elif self._start_setup is not None:
+            from .screens.setup import SetupScreen
+
             self.push_screen(SetupScreen(*self._start_setup))
         else:
+            from .screens.picker import PickerScreen
+
             self.push_screen(PickerScreen(self.library, self.unfinished))
         if self.notice:
             self.notify(self.notice, timeout=10, markup=False)
@@ -92,12 +99,15 @@ class FacilitatorApp(App[Path | None]):
 
     def resume(self, path: Path) -> None:
         """Carry on an unfinished session chosen in the picker."""
+        from ..core.record import SessionFileError
+        from ..core.resume import resume_session
+
         try:
             session, message = resume_session(path, self.clock)
         except SessionFileError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
-        self.switch_screen(RunScreen(session, Saver(path.parent, path)))
+        self.switch_screen(RunScreen(session, Saver(path.parent, path), size=self.size))
         self.notify(message, timeout=10, markup=False)
 
     def action_toggle_theme(self) -> None:

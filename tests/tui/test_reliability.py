@@ -113,8 +113,8 @@ async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
         path = screen.session.path
-        await settle(app, pilot)
         assert not warning_shown(app)
         said = spy_notify(app, monkeypatch)
         disk = break_saving(app, monkeypatch)
@@ -189,8 +189,8 @@ async def test_save_failure_from_the_file_system_itself(
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
         path = screen.session.path
-        await settle(app, pilot)
         real_replace = os.replace
         full = {"on": True}
 
@@ -218,8 +218,9 @@ async def test_finishing_while_saving_fails_rescues_the_record(
     app = make("run", "tuning", "--group", "Grade 5")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
+        await settle(app, pilot)  # the first save creates the file
         own = screen.session.path
-        await settle(app, pilot)
         break_saving(app, monkeypatch)
         await pilot.press("space", "e", *"do not lose me", "escape")
         await settle(app, pilot)
@@ -246,8 +247,9 @@ async def test_finishing_when_nowhere_can_be_written_keeps_the_app_open(
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
+        await settle(app, pilot)  # the first save creates the file
         own = screen.session.path
-        await settle(app, pilot)
         said = spy_notify(app, monkeypatch)
         disk = break_saving(app, monkeypatch)
         await pilot.press("e", *"still here", "escape", "q", "y")
@@ -273,8 +275,9 @@ async def test_after_a_failed_finish_the_retry_saves_the_meeting_as_completed(
     monkeypatch.setattr(session_module, "rescue_dirs", lambda: [blocker / "rescue"])
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)  # the first save creates the file
+        await settle(app, pilot)  # the first save creates the file
         own = app.screen.session.path
-        await settle(app, pilot)
         disk = break_saving(app, monkeypatch)
         await pilot.press("e", *"kept", "escape", "q", "y")
         await settle(app, pilot)
@@ -293,8 +296,9 @@ async def test_a_session_file_replaced_by_another_program_is_left_alone(
     app = make("run", "tuning", "--group", "Grade 5")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
+        await settle(app, pilot)  # the first save creates the file
         original = screen.session.path
-        await settle(app, pilot)
         said = spy_notify(app, monkeypatch)
         original.write_text("somebody else's notes\n", encoding="utf-8")
         await pilot.press("e", *"ours", "escape")

@@ -518,6 +518,7 @@ async def test_finish_saves_completed_and_exits_with_the_path(
     app = make("run", "tuning", "--group", "Grade 5 team")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await settle(app, pilot)  # the first save creates the file
         path = screen.session.path
         await pilot.press("space")
         await tick(app, pilot, clock, 100)

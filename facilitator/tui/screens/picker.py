@@ -31,6 +31,9 @@ class SearchInput(Input):
 class PickerScreen(Screen[None]):
     """Choose a protocol to run."""
 
+    CSS_PATH = "picker.tcss"
+    SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
+
     BINDINGS = [
         Binding("enter", "choose", "Choose", id="choose", tooltip="Set up the chosen protocol"),
         Binding("down", "move(1)", "Down", show=False),

@@ -74,6 +74,9 @@ class ReviewSearch(SearchInput):
 class ReviewScreen(Screen[None]):
     """Browse saved sessions: type to filter, Enter to open one, t for statistics."""
 
+    CSS_PATH = "review.tcss"
+    SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
+
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", tooltip="Show the chosen session"),
         Binding("s", "sort", "Sort", id="sort",

@@ -11,20 +11,45 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from ...core.export import who_text
 from ...core.resume import Heartbeat
 from ...core.session import Saver, Session, rescue
-from ...core.status import clock_face, mood, next_text, status_line, step_heading, turn_text
+from ...core.status import (
+    Mood,
+    clock_face,
+    mood,
+    next_text,
+    status_line,
+    step_heading,
+    turn_text,
+)
 from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
+from ..widgets.step_bar import StepBar
 from .dialogs import ConfirmScreen, HelpScreen
 
 NARROW = 70
 SHORT = 26
 RETRY_S = 3.0
+
+
+MOOD_CLASSES = ("-over", "-warning", "-paused", "-ready")
+
+
+def mood_classes(m: Mood) -> set[str]:
+    """The screen's classes for how the time stands (the words say it too)."""
+    wanted = {"-over"} if m.over else {"-warning"} if m.warning else set()
+    return wanted | ({"-paused"} if m.paused else set()) | ({"-ready"} if m.ready else set())
+
+
+def size_classes(size: Size) -> set[str]:
+    return ({"-narrow"} if size.width < NARROW else set()) | (
+        {"-short"} if size.height < SHORT else set()
+    )
 
 
 class RunScreen(Screen[None]):
@@ -51,8 +76,13 @@ class RunScreen(Screen[None]):
         *(Binding(str(n), f"goto({n})", f"Step {n}", show=False, id=f"goto-{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, session: Session, saver: Saver) -> None:
-        super().__init__()
+    def __init__(self, session: Session, saver: Saver, size: Size | None = None) -> None:
+        # The classes that depend on size and time are set now, not after mounting: each
+        # class change after mounting restyles the whole screen, and start-up pays for it.
+        classes = mood_classes(mood(session.run))
+        if size is not None:
+            classes |= size_classes(size)
+        super().__init__(classes=" ".join(sorted(classes)))
         self.session = session
         self.run = session.run
         self.saver = saver
@@ -61,10 +91,11 @@ class RunScreen(Screen[None]):
         self._notes_step = -1
         self._notes_timer: object | None = None
         self._shown: dict[str, object] = {}
+        self._statics: dict[str, Static] = {}
         self.save_failing = False
         self._warned = False
         self._last_save = 0.0
-        self.heartbeat = Heartbeat(session.path) if session.path else None
+        self.heartbeat: Heartbeat | None = Heartbeat(session.path) if session.path else None
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -75,7 +106,7 @@ class RunScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield BigClock(id="clock")
-                yield ProgressBar(id="bar", show_eta=False, show_percentage=True)
+                yield StepBar(id="bar")
                 yield Static(id="turn")
                 yield Static(id="who")
                 yield Static(id="prompts")
@@ -90,24 +121,39 @@ class RunScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._clock = self.query_one(BigClock)
+        self._bar = self.query_one(StepBar)
+        self._agenda = self.query_one(Agenda)
         self.query_one("#save-warning").add_class("-empty")
         self._notes_area().can_focus = False
         self.app.last_session = self.session  # type: ignore[attr-defined]
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
+        if self.session.path is None:
+            self.call_after_refresh(self.save)  # creates the file once the step is on screen
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
-        self.set_class(self.size.height < SHORT, "-short")
+        wanted = size_classes(self.size)
+        for name in ("-narrow", "-short"):
+            self.set_class(name in wanted, name)
 
     # -- painting --------------------------------------------------------------------------
     def _update(self, selector: str, text: str) -> None:
-        """Show plain text in a widget, only when it changed."""
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            widget = self.query_one(selector, Static)
-            widget.update(Content(text))
-            widget.set_class(not text, "-empty")
+        """Show plain text in a widget, only when it changed (a new layout only if it must)."""
+        old = self._shown.get(selector)
+        if old == text:
+            return
+        self._shown[selector] = text
+        widget = self._statics.get(selector)
+        if widget is None:
+            widget = self._statics[selector] = self.query_one(selector, Static)
+        # A new layout is only needed when the text may take another number of lines.
+        same_shape = (
+            isinstance(old, str) and bool(old) == bool(text) and "\n" not in old + text
+            and max(len(old), len(text)) < widget.size.width
+        )
+        widget.update(Content(text), layout=not same_shape)
+        widget.set_class(not text, "-empty")
 
     def refresh_step(self) -> None:
         """Repaint what belongs to the step: called after moving to another step or turn."""
@@ -127,18 +173,16 @@ class RunScreen(Screen[None]):
         """Repaint what the passing time changes; the 1 Hz interval and every action call it."""
         run = self.run
         left = run.left_ms()
-        self.query_one(BigClock).text = clock_face(left)
+        self._clock.text = clock_face(left)
         self._update("#status", status_line(run))
         self._update("#turn", turn_text(run))
         planned = run.unit_planned_ms(run.step, run.turn)
-        bar = self.query_one(ProgressBar)
-        bar.update(total=planned, progress=min(planned, planned - left))
+        self._bar.show((planned - left) / planned)
         m = mood(run)
-        self.set_class(m.over, "-over")
-        self.set_class(m.warning and not m.over, "-warning")
-        self.set_class(m.paused, "-paused")
-        self.set_class(m.ready, "-ready")
-        self.query_one(Agenda).show(run)
+        wanted = mood_classes(m)
+        for name in MOOD_CLASSES:
+            self.set_class(name in wanted, name)
+        self._agenda.show(run)
         self._maybe_ring(m.over)
         if run.running and self.heartbeat is not None:
             self.heartbeat.beat(run.now_ms())
@@ -193,10 +237,18 @@ class RunScreen(Screen[None]):
         except OSError as exc:
             self.app.call_from_thread(self.save_failed, exc)
         else:
+            if self.session.path != self.saver.path and self.saver.moved_from is None:
+                self.app.call_from_thread(self.file_created)
             if self.save_failing:
                 self.app.call_from_thread(self.save_ok)
             if self.saver.moved_from is not None:
                 self.app.call_from_thread(self.file_moved)
+
+    def file_created(self) -> None:
+        """The first save made the session file: the heartbeat goes beside it."""
+        self.session.path = self.saver.path
+        if self.heartbeat is None and self.session.path is not None:
+            self.heartbeat = Heartbeat(self.session.path)
 
     def file_moved(self) -> None:
         old, self.saver.moved_from = self.saver.moved_from, None

@@ -61,6 +61,9 @@ class StepBar(Widget):
 class SessionScreen(Screen[None]):
     """A saved session, to read: export it to Markdown (x), or carry on an unfinished one (r)."""
 
+    CSS_PATH = "review.tcss"
+    SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the list of sessions"),
         Binding("x", "export", "Export", id="export",

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from ...core.export import agenda_text
 from ...core.fit import describe_minutes
 from ...core.library import Found
-from ...core.session import Details, FitError, SaveError, Session, begin, plan_for
+from ...core.session import Details, FitError, SaveError, Session, plan_for, probe
 
 FIELDS = (
     ("group", "Group", "e.g. Grade 5 team"),
@@ -28,6 +28,9 @@ FIELDS = (
 
 class SetupScreen(Screen[None]):
     """Meeting details for a protocol; ctrl+s (or the Start button) begins the meeting."""
+
+    CSS_PATH = "setup.tcss"
+    SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start meeting", id="start", priority=True,
@@ -125,14 +128,14 @@ class SetupScreen(Screen[None]):
         try:
             details, people = self.read()
             session = Session.new(self.found.protocol, details, self.app.clock, people)  # type: ignore[attr-defined]
-            saver = begin(session, self.app.sessions_dir)  # type: ignore[attr-defined]
+            saver = probe(self.app.sessions_dir)  # type: ignore[attr-defined]
         except (ValueError, FitError, SaveError) as exc:
             error.update(Content(str(exc)))
             self.notify(str(exc), severity="error", markup=False)
             return
         from .run import RunScreen
 
-        self.app.switch_screen(RunScreen(session, saver))
+        self.app.switch_screen(RunScreen(session, saver, size=self.app.size))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -62,6 +62,9 @@ def protocol_block(stat: ProtocolStat) -> Vertical:
 class StatsScreen(Screen[None]):
     """Statistics of every saved session, per protocol."""
 
+    CSS_PATH = "review.tcss"
+    SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
+
     BINDINGS = [Binding("escape", "back", "Back", id="back", tooltip="Back to the list of sessions")]
 
     def __init__(self, folder: Path) -> None:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rich.segment import Segment
 from textual.app import RenderResult
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 GLYPH_HEIGHT = 7
@@ -72,30 +75,63 @@ def scale_for(text: str, width: int, height: int) -> int:
     return min(width // pixel_width, by_height)
 
 
+@lru_cache(maxsize=512)
+def _glyph_lines(char: str, scale: int, top: int, height: int) -> tuple[str, ...]:
+    """One character at `scale`, `top` pixel rows down, as `height` lines of half blocks."""
+    glyph = _FONT.get(char, _BLANK)
+    empty = [False] * (len(glyph[0]) * scale)
+    canvas = [empty] * top
+    canvas += [[pixel == "#" for pixel in row for _ in range(scale)] for row in glyph for _ in range(scale)]
+    canvas += [empty] * (2 * height - len(canvas))
+    return tuple(
+        "".join(_HALF_BLOCKS[pair] for pair in zip(upper, lower, strict=True))
+        for upper, lower in zip(canvas[0::2], canvas[1::2], strict=True)
+    )
+
+
+def _layout(text: str, width: int, height: int) -> tuple[int, int, list[tuple[str, ...]]]:
+    """Scale, left margin and each character's lines (scale 0: too small for the font)."""
+    scale = scale_for(text, width, height)
+    if scale < 1:
+        return 0, 0, []
+    top = (2 * height - GLYPH_HEIGHT * scale) // 2
+    glyphs = [_glyph_lines(char, scale, top, height) for char in text]
+    drawn = sum(len(g[0]) for g in glyphs) + scale * (len(text) - 1)
+    return scale, (width - drawn) // 2, glyphs
+
+
 @lru_cache(maxsize=256)
 def _render_cached(text: str, width: int, height: int) -> tuple[str, ...]:
     if width <= 0 or height <= 0:
         return (" " * max(width, 0),) * max(height, 0)
     if not text:
         return (" " * width,) * height
-    scale = scale_for(text, width, height)
+    scale, left, glyphs = _layout(text, width, height)
     if scale < 1:
         return _plain(text, width, height)
+    # Characters are drawn side by side, one blank pixel column (scale cells) apart.
+    gap = " " * scale
+    lines = []
+    for row in range(height):
+        middle = gap.join(g[row] for g in glyphs)
+        lines.append(" " * left + middle + " " * (width - left - len(middle)))
+    return tuple(lines)
 
-    # Scale horizontally, then vertically, into a canvas of 2 * height pixel rows.
-    rows = [[pixel == "#" for pixel in row for _ in range(scale)] for row in _bitmap(text)]
-    drawn_width = len(rows[0])
-    left = (width - drawn_width) // 2
-    right = width - drawn_width - left
-    empty = [False] * width
-    canvas = [empty] * ((2 * height - GLYPH_HEIGHT * scale) // 2)
-    canvas += [[False] * left + row + [False] * right for row in rows for _ in range(scale)]
-    canvas += [empty] * (2 * height - len(canvas))
 
-    return tuple(
-        "".join(_HALF_BLOCKS[pair] for pair in zip(upper, lower, strict=True))
-        for upper, lower in zip(canvas[0::2], canvas[1::2], strict=True)
-    )
+def changed_columns(old: str, new: str, width: int, height: int) -> tuple[int, int] | None:
+    """The first and last columns that differ between drawing `old` and `new` (None: all)."""
+    if len(old) != len(new) or not old:
+        return None
+    scale, left, glyphs = _layout(new, width, height)
+    if scale < 1 or scale != scale_for(old, width, height):
+        return None
+    x, first, last = left, width, -1
+    for a, b, glyph in zip(old, new, glyphs, strict=True):
+        right = x + len(glyph[0])
+        if a != b:
+            first, last = min(first, x), max(last, right - 1)
+        x = right + scale
+    return (first, last) if last >= first else (0, -1)
 
 
 def render_big(text: str, width: int, height: int) -> list[str]:
@@ -124,7 +160,7 @@ class BigClock(Widget):
     }
     """
 
-    text: reactive[str] = reactive("")
+    text: reactive[str] = reactive("", repaint=False)
     """What the clock shows, e.g. "12:34" or "+01:05"; changing it repaints the widget."""
 
     def __init__(
@@ -138,6 +174,17 @@ class BigClock(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.set_reactive(BigClock.text, text)
+        self._strips_key: object = None
+        self._strips: list[Strip] = []
+
+    def watch_text(self, old: str, new: str) -> None:
+        """Repaint only the columns that changed: usually one digit a second, not the whole clock."""
+        width, height = self.size.width, self.size.height
+        columns = changed_columns(old, new, width, height)
+        if columns is None:
+            self.refresh()
+        elif columns[1] >= columns[0]:
+            self.refresh(Region(columns[0], 0, columns[1] - columns[0] + 1, height))
 
     def lines(self) -> list[str]:
         """The lines this widget currently draws, for its current text and size."""
@@ -146,3 +193,20 @@ class BigClock(Widget):
     def render(self) -> RenderResult:
         """Draw the text in block characters filling the content area."""
         return Content("\n".join(self.lines()))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The drawn lines as strips in the widget's style: cheaper than `render` once a second.
+
+        The widget has no border or padding, so its lines are exactly its content.
+        """
+        style = self.rich_style
+        key = (self.text, self.size.width, self.size.height, style)
+        if key != self._strips_key:
+            self._strips_key = key
+            self._strips = [Strip([Segment(line, style)], len(line)) for line in self.lines()]
+        blank = Strip.blank(self.size.width, style)
+        strips = self._strips
+        return [
+            (strips[y] if 0 <= y < len(strips) else blank).crop(crop.x, crop.right)
+            for y in range(crop.y, crop.bottom)
+        ]
