@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_record:
         history_line = (
             f"| {when:%Y-%m-%d %H:%M %z} | {args.rounds} x {args.seconds:g} s "
-            f"| {ratio(fac, base, 'startup_s'):.2f}x | {ratio(fac, base, 'cpu_percent'):.2f}x "
+            f"| {ratio(fac, base, 'startup_s'):.2f}x | {ratio(fac, base, 'cpu_sched_percent'):.2f}x "
             f"| {ratio(fac, base, 'rss_kib'):.2f}x | {'yes' if all_met else 'no'} |"
         )
         section = (

@@ -176,3 +176,20 @@ def test_cli_sessions_json_and_stats(library, tmp_path, capsys):
     assert main(["stats", "--protocol", "nope", "--sessions-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope" in err
+
+
+def test_json_export_round_trips_to_the_same_record(library, tmp_path, capsys):
+    from facilitator.core.export import session_json, session_markdown
+    from facilitator.core.record import SessionRecord
+
+    path = meeting(library, tmp_path, "peeling-the-onion", "Team A", [0] * 8, 1, notes="onion")
+    record = load_record(path)
+    again = SessionRecord.model_validate(json.loads(session_json(record)))
+    assert again == record
+    assert main(["export", str(path), "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
+    assert "out.json" in capsys.readouterr().err  # says where it was written
+    assert SessionRecord.model_validate(json.loads((tmp_path / "out.json").read_text())) == record
+    assert os.stat(tmp_path / "out.json").st_mode & 0o777 == 0o600
+    text = session_markdown(record)
+    for step in record.steps:
+        assert step.title in text and step.notes in text
