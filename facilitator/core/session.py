@@ -182,6 +182,14 @@ class SaveError(OSError):
     """The sessions directory cannot be written: the message says what to do."""
 
 
+def _cannot_save(folder: Path, exc: OSError) -> SaveError:
+    reason = exc.strerror or str(exc)
+    return SaveError(
+        f"cannot save sessions in {folder} ({reason}); choose another folder with "
+        "--sessions-dir DIR or FACILITATOR_SESSIONS_DIR"
+    )
+
+
 def probe(folder: Path) -> Saver:
     """Check the sessions directory can be written, without writing the session yet.
 
@@ -194,11 +202,7 @@ def probe(folder: Path) -> Saver:
         os.close(fd)
         os.unlink(name)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SaveError(
-            f"cannot save sessions in {folder} ({reason}); choose another folder with "
-            "--sessions-dir DIR or FACILITATOR_SESSIONS_DIR"
-        ) from None
+        raise _cannot_save(folder, exc) from None
     return Saver(folder)
 
 
@@ -208,9 +212,5 @@ def begin(session: Session, folder: Path) -> Saver:
     try:
         session.path = saver.save(0, session.record())
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SaveError(
-            f"cannot save sessions in {folder} ({reason}); choose another folder with "
-            "--sessions-dir DIR or FACILITATOR_SESSIONS_DIR"
-        ) from None
+        raise _cannot_save(folder, exc) from None
     return saver
