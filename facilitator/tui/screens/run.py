@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,7 +15,7 @@ from textual.widgets import Footer, Static, TextArea
 
 from ...core.export import who_text
 from ...core.resume import Heartbeat
-from ...core.session import Saver, Session, rescue
+from ...core.session import Saver, Session
 from ...core.status import (
     Mood,
     clock_face,
@@ -31,6 +29,7 @@ from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
 from ..widgets.step_bar import StepBar
 from .dialogs import ConfirmScreen, HelpScreen
+from .run_saving import SavingMixin
 
 NARROW = 70
 SHORT = 26
@@ -52,7 +51,7 @@ def size_classes(size: Size) -> set[str]:
     )
 
 
-class RunScreen(Screen[None]):
+class RunScreen(SavingMixin, Screen[None]):
     """One protocol running: step, time, prompts, agenda, notes. Saves after every action."""
 
     AUTO_FOCUS = ""
@@ -223,61 +222,6 @@ class RunScreen(Screen[None]):
         self._notes_timer = None
         self.save()
 
-    # -- saving ----------------------------------------------------------------------------
-    def save(self) -> None:
-        """Save now, off the UI thread; the newest record always wins."""
-        self._seq += 1
-        self._last_save = self.run.clock.monotonic()
-        self._write(self._seq, self.session.record(completed=self.run.state.finished))
-
-    @work(thread=True, group="save")
-    def _write(self, seq: int, record: object) -> None:
-        try:
-            self.saver.save(seq, record)  # type: ignore[arg-type]
-        except OSError as exc:
-            self.app.call_from_thread(self.save_failed, exc)
-        else:
-            if self.session.path != self.saver.path and self.saver.moved_from is None:
-                self.app.call_from_thread(self.file_created)
-            if self.save_failing:
-                self.app.call_from_thread(self.save_ok)
-            if self.saver.moved_from is not None:
-                self.app.call_from_thread(self.file_moved)
-
-    def file_created(self) -> None:
-        """The first save made the session file: the heartbeat goes beside it."""
-        self.session.path = self.saver.path
-        if self.heartbeat is None and self.session.path is not None:
-            self.heartbeat = Heartbeat(self.session.path)
-
-    def file_moved(self) -> None:
-        old, self.saver.moved_from = self.saver.moved_from, None
-        self.notify(
-            f"{old} was changed by something else, so it was left alone; "
-            f"this meeting is now saved in {self.saver.path}.",
-            severity="warning", timeout=15, markup=False,
-        )
-        self.session.path = self.saver.path
-    def save_failed(self, exc: OSError) -> None:
-        self.save_failing = True
-        warning = self.query_one("#save-warning", Static)
-        reason = exc.strerror or str(exc)
-        warning.update(
-            Content(f"NOT SAVING: {reason}. Everything is kept in memory; retrying every few seconds.")
-        )
-        warning.remove_class("-empty")
-        if not self._warned:
-            self._warned = True
-            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10,
-                        markup=False)
-
-    def save_ok(self) -> None:
-        self.save_failing = False
-        self._warned = False
-        self.query_one("#save-warning").add_class("-empty")
-        self.notify("Saving works again: everything is saved.", timeout=5)
-
-    # -- actions ---------------------------------------------------------------------------
     def _after(self, event: object, step_changed: bool = False) -> None:
         if event is None:
             return
@@ -382,48 +326,6 @@ class RunScreen(Screen[None]):
                 self.finish()
 
         self.app.push_screen(ConfirmScreen("Finish and save?", "The meeting ends here."), answer)
-
-    def finish(self) -> Path | None:
-        """End the run, save the completed record at once, and close the app."""
-        self._flush_notes()
-        self.run.finish()
-        self._seq += 1
-        record = self.session.record(completed=True)
-        try:
-            path = self.saver.save(self._seq, record)
-        except OSError as exc:
-            try:
-                path = rescue(record)
-            except OSError:
-                self.save_failed(exc)
-                self.notify("Cannot save anywhere: free some space, then press q again.",
-                            severity="error", timeout=15)
-                return None
-            self.app.rescued = True  # type: ignore[attr-defined]
-        if self.heartbeat is not None:
-            self.heartbeat.close(remove=True)
-        self.app.saved_path = path  # type: ignore[attr-defined]
-        self.app.exit(path)
-        return path
-
-    def on_unmount(self) -> None:
-        self.save_now()
-
-    def save_now(self) -> None:
-        """Leaving (ctrl+q, a signal): save what is there, unless finishing saved it already."""
-        if self.run.state.finished and self.app.saved_path is not None:  # type: ignore[attr-defined]
-            return
-        self._flush_notes()
-        self._seq += 1
-        record = self.session.record(completed=self.run.state.finished)
-        try:
-            self.saver.save(self._seq, record)
-        except OSError:
-            with contextlib.suppress(OSError):
-                self.app.saved_path = rescue(record)  # type: ignore[attr-defined]
-                self.app.rescued = True  # type: ignore[attr-defined]
-        if self.heartbeat is not None:
-            self.heartbeat.close()
 
     def commands(self) -> Iterator[SystemCommand]:
         """Every run action for the command palette."""

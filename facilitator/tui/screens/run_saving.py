@@ -1,0 +1,139 @@
+"""Saving for the run screen: after every action, off the UI thread, and when leaving.
+
+Kept apart from the screen's layout and keys: the newest record always wins, a failure shows a
+lasting warning and is retried, and a meeting that cannot be saved where it belongs is rescued.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.content import Content
+from textual.widgets import Static
+
+from ...core.resume import Heartbeat
+from ...core.run import Run
+from ...core.session import Saver, Session, rescue
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    _Base = Screen[None]
+else:
+    _Base = object
+
+
+class SavingMixin(_Base):
+    """The run screen's saving; the screen provides these attributes and `_flush_notes`."""
+
+    session: Session
+    run: Run
+    saver: Saver
+    heartbeat: Heartbeat | None
+    save_failing: bool
+    _seq: int
+    _last_save: float
+    _warned: bool
+
+    if TYPE_CHECKING:
+
+        def _flush_notes(self) -> None: ...
+
+    def save(self) -> None:
+        """Save now, off the UI thread; the newest record always wins."""
+        self._seq += 1
+        self._last_save = self.run.clock.monotonic()
+        self._write(self._seq, self.session.record(completed=self.run.state.finished))
+
+    @work(thread=True, group="save")
+    def _write(self, seq: int, record: object) -> None:
+        try:
+            self.saver.save(seq, record)  # type: ignore[arg-type]
+        except OSError as exc:
+            self.app.call_from_thread(self.save_failed, exc)
+        else:
+            if self.session.path != self.saver.path and self.saver.moved_from is None:
+                self.app.call_from_thread(self.file_created)
+            if self.save_failing:
+                self.app.call_from_thread(self.save_ok)
+            if self.saver.moved_from is not None:
+                self.app.call_from_thread(self.file_moved)
+
+    def file_created(self) -> None:
+        """The first save made the session file: the heartbeat goes beside it."""
+        self.session.path = self.saver.path
+        if self.heartbeat is None and self.session.path is not None:
+            self.heartbeat = Heartbeat(self.session.path)
+
+    def file_moved(self) -> None:
+        old, self.saver.moved_from = self.saver.moved_from, None
+        self.notify(
+            f"{old} was changed by something else, so it was left alone; "
+            f"this meeting is now saved in {self.saver.path}.",
+            severity="warning", timeout=15, markup=False,
+        )
+        self.session.path = self.saver.path
+    def save_failed(self, exc: OSError) -> None:
+        self.save_failing = True
+        warning = self.query_one("#save-warning", Static)
+        reason = exc.strerror or str(exc)
+        warning.update(
+            Content(f"NOT SAVING: {reason}. Everything is kept in memory; retrying every few seconds.")
+        )
+        warning.remove_class("-empty")
+        if not self._warned:
+            self._warned = True
+            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10,
+                        markup=False)
+
+    def save_ok(self) -> None:
+        self.save_failing = False
+        self._warned = False
+        self.query_one("#save-warning").add_class("-empty")
+        self.notify("Saving works again: everything is saved.", timeout=5)
+
+    # -- actions ---------------------------------------------------------------------------
+    def finish(self) -> Path | None:
+        """End the run, save the completed record at once, and close the app."""
+        self._flush_notes()
+        self.run.finish()
+        self._seq += 1
+        record = self.session.record(completed=True)
+        try:
+            path = self.saver.save(self._seq, record)
+        except OSError as exc:
+            try:
+                path = rescue(record)
+            except OSError:
+                self.save_failed(exc)
+                self.notify("Cannot save anywhere: free some space, then press q again.",
+                            severity="error", timeout=15)
+                return None
+            self.app.rescued = True  # type: ignore[attr-defined]
+        if self.heartbeat is not None:
+            self.heartbeat.close(remove=True)
+        self.app.saved_path = path  # type: ignore[attr-defined]
+        self.app.exit(path)
+        return path
+
+    def on_unmount(self) -> None:
+        self.save_now()
+
+    def save_now(self) -> None:
+        """Leaving (ctrl+q, a signal): save what is there, unless finishing saved it already."""
+        if self.run.state.finished and self.app.saved_path is not None:  # type: ignore[attr-defined]
+            return
+        self._flush_notes()
+        self._seq += 1
+        record = self.session.record(completed=self.run.state.finished)
+        try:
+            self.saver.save(self._seq, record)
+        except OSError:
+            with contextlib.suppress(OSError):
+                self.app.saved_path = rescue(record)  # type: ignore[attr-defined]
+                self.app.rescued = True  # type: ignore[attr-defined]
+        if self.heartbeat is not None:
+            self.heartbeat.close()
