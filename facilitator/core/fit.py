@@ -169,5 +169,4 @@ def _nudge(
 
 def describe_minutes(seconds: float) -> str:
     """Seconds as minutes for people: 300 → "5 min", 90 → "1.5 min"."""
-    minutes = seconds / 60
-    return f"{minutes:g} min" if minutes == round(minutes, 1) else f"{minutes:.1f} min"
+    return f"{round(seconds / 60, 1):g} min"
