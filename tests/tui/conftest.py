@@ -89,3 +89,16 @@ def status_of(app: FacilitatorApp) -> str:
 
 def text_of(app: FacilitatorApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
+
+
+def spy_notify(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Collect the messages the app notifies (toasts are not drawn headless)."""
+    said: list[str] = []
+    real = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(str(message))
+        real(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", notify)
+    return said

@@ -29,7 +29,7 @@ from facilitator.launch import LaunchError
 from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.run import RETRY_S, RunScreen
 
-from .conftest import AppFactory, saved, settle, text_of, tick
+from .conftest import AppFactory, saved, settle, spy_notify, text_of, tick
 
 SIZE = (100, 30)
 WARNING = "#save-warning"
@@ -69,18 +69,6 @@ def break_saving(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch, **kw: flo
     disk = FullDisk(screen.saver.save, **kw)
     monkeypatch.setattr(screen.saver, "save", disk)
     return disk
-
-
-def spy_notify(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    said: list[str] = []
-    real = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(str(message))
-        real(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(app, "notify", notify)
-    return said
 
 
 def warning_shown(app: FacilitatorApp) -> bool:

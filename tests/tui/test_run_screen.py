@@ -14,25 +14,12 @@ from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.dialogs import ConfirmScreen, HelpScreen
 from facilitator.tui.screens.run import RunScreen
 
-from .conftest import AppFactory, saved, settle, status_of, text_of, tick
+from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick
 
 SIZE = (100, 30)
 MIN = 60_000
 TUNING_STEP_MINUTES = [5, 15, 5, 10, 2, 15, 10, 5]
 ONION = ("run", "peeling-the-onion", "--participants", "Ana, Ben, Chi")
-
-
-def spy_notify(app: FacilitatorApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Collect the messages the app notifies (toasts are not drawn headless)."""
-    said: list[str] = []
-    real = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(str(message))
-        real(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(app, "notify", notify)
-    return said
 
 
 def footer_key(app: FacilitatorApp, action: str) -> FooterKey:
