@@ -1,0 +1,62 @@
+"""The step bar's text, and the big clock repainting only the columns that changed."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from facilitator.tui.widgets.big_clock import BigClock, changed_columns, render_big
+from facilitator.tui.widgets.step_bar import StepBar, bar_text
+
+
+def test_bar_text_fills_the_share_used_and_says_the_percentage() -> None:
+    assert bar_text(0.0, 25) == "░" * 20 + "   0%"
+    assert bar_text(0.5, 25) == "█" * 10 + "░" * 10 + "  50%"
+    assert bar_text(1.7, 25) == "█" * 20 + " 100%"  # over time: full, never more
+    assert bar_text(-1, 25) == "░" * 20 + "   0%"
+    assert len(bar_text(0.33, 80)) == 80
+    assert bar_text(0.5, 3) == "  50%"[-5:]  # too narrow for a bar: just the number
+
+
+def test_changed_columns_cover_exactly_the_changed_digits() -> None:
+    width, height = 120, 20
+    first, last = changed_columns("04:59", "04:58", width, height)
+    before, after = render_big("04:59", width, height), render_big("04:58", width, height)
+    differing = {
+        x for a, b in zip(before, after, strict=True) for x, (p, q) in enumerate(zip(a, b, strict=True))
+        if p != q
+    }
+    assert differing and min(differing) >= first and max(differing) <= last
+    # only the last digit: the change starts right of the colon
+    assert first > width // 2
+    assert changed_columns("04:59", "05:00", width, height)[0] < first
+
+
+def test_changed_columns_asks_for_everything_when_the_layout_moves() -> None:
+    assert changed_columns("04:59", "+00:01", 120, 20) is None  # another length
+    assert changed_columns("", "05:00", 120, 20) is None
+    assert changed_columns("04:59", "04:58", 10, 1) is None  # plain text fallback
+    assert changed_columns("04:59", "04:59", 120, 20) == (0, -1)  # nothing to repaint
+
+
+class ClockApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield BigClock("04:59")
+        yield StepBar()
+
+
+async def test_one_digit_change_is_on_screen_and_the_rest_is_unchanged() -> None:
+    app = ClockApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        clock = app.query_one(BigClock)
+        bar = app.query_one(StepBar)
+        await pilot.pause()
+        clock.text = "04:58"
+        bar.show(0.25)
+        await pilot.pause()
+        width, height = clock.size.width, clock.size.height
+        drawn = [
+            "".join(seg.text for seg in strip)
+            for strip in clock.render_lines(clock.region.reset_offset)
+        ]
+        assert drawn == render_big("04:58", width, height)
+        assert "".join(seg.text for seg in bar.render_lines(bar.region.reset_offset)[0]).startswith("█")
