@@ -14,8 +14,9 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .plan import StepShape
 from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, protocol_from_data
-from .run import Event, Run, StepShape
+from .run import Event, Run
 
 FORMAT = 1
 TRAILER = "# end of facilitator session\n"

@@ -12,11 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .clock import Clock
-from .fit import UNIT_S, FitItem, describe_minutes, fit
-from .protocol import Protocol
+from .fit import FitItem, describe_minutes, fit
+from .plan import MIN_UNIT_MS, MINUTE_MS, StepShape
 
-MINUTE_MS = 60_000
-MIN_UNIT_MS = UNIT_S * 1000
 MAX_UNIT_MS = 480 * MINUTE_MS
 
 KINDS = ("plan", "start", "pause", "resume", "goto", "extend", "restart", "adapt", "finish")
@@ -24,19 +22,6 @@ KINDS = ("plan", "start", "pause", "resume", "goto", "extend", "restart", "adapt
 
 class RunError(ValueError):
     """An event log that does not describe a possible run."""
-
-
-@dataclass(frozen=True)
-class StepShape:
-    """What the engine needs to know of a step: its title, floor and who takes its turns."""
-
-    title: str
-    floor_ms: int = MIN_UNIT_MS
-    turn_names: tuple[str, ...] | None = None  # None: not in turns; else one name per turn
-
-    @property
-    def turns(self) -> int:
-        return 1 if self.turn_names is None else len(self.turn_names)
 
 
 @dataclass(frozen=True)
@@ -73,44 +58,6 @@ class State:
     segment_start_ms: int = 0
     scheduled_end_ms: int | None = None
     visited: set[int] = field(default_factory=set)
-
-
-def shapes_for(
-    protocol: Protocol, participants: list[str], people: int | None = None
-) -> list[StepShape]:
-    """The engine's view of a protocol, with turns named after the participants."""
-    count = people if people is not None else (len(participants) or None)
-    shapes = []
-    for step in protocol.steps:
-        floor = int(round((step.min_minutes or UNIT_S / 60) * MINUTE_MS))
-        if step.turns is None:
-            names = None
-        elif isinstance(step.turns, int):
-            names = tuple("" for _ in range(step.turns))
-        else:
-            n = step.turn_count(count)
-            names = tuple(participants[i] if i < len(participants) else "" for i in range(n))
-        shapes.append(StepShape(step.title, floor, names))
-    return shapes
-
-
-def initial_plan(protocol: Protocol, shapes: list[StepShape]) -> list[list[int]]:
-    """Planned milliseconds per unit, straight from the protocol's minutes."""
-    return [
-        [int(round(step.minutes * MINUTE_MS))] * shape.turns
-        for step, shape in zip(protocol.steps, shapes, strict=True)
-    ]
-
-
-def fitted_plan(shapes: list[StepShape], plan: list[list[int]], minutes: float):  # noqa: ANN201
-    """Fit a plan to `minutes`; returns (plan, FitResult)."""
-    items = [
-        FitItem(units[0] / 1000, shape.floor_ms / 1000, len(units))
-        for shape, units in zip(shapes, plan, strict=True)
-    ]
-    result = fit(items, minutes * 60)
-    new = [[s * 1000] * len(units) for s, units in zip(result.seconds, plan, strict=True)]
-    return new, result
 
 
 class Run:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .fit import FitResult, describe_minutes
+from .plan import fitted_plan, initial_plan, shapes_for
 from .protocol import Protocol
 from .record import (
     SessionRecord,
@@ -21,7 +22,7 @@ from .record import (
     run_from_record,
     save_record,
 )
-from .run import Run, fitted_plan, initial_plan, shapes_for
+from .run import Run
 
 
 class FitError(ValueError):

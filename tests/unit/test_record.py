@@ -17,6 +17,7 @@ import tomli_w
 from facilitator.core import record as record_module
 from facilitator.core.clock import FakeClock
 from facilitator.core.export import list_sessions, session_json, session_markdown
+from facilitator.core.plan import initial_plan, shapes_for
 from facilitator.core.protocol import Protocol, protocol_from_data
 from facilitator.core.record import (
     SessionFileError,
@@ -31,7 +32,7 @@ from facilitator.core.record import (
     sessions_dir,
     slug,
 )
-from facilitator.core.run import Run, initial_plan, shapes_for
+from facilitator.core.run import Run
 
 PARTICIPANTS = ["Ana", "Ben", "Chen"]
 DETAILS: dict[str, Any] = {

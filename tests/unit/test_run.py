@@ -10,20 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitator.core.clock import FakeClock
-from facilitator.core.protocol import Protocol, protocol_from_data
-from facilitator.core.run import (
-    MAX_UNIT_MS,
+from facilitator.core.plan import (
     MIN_UNIT_MS,
     MINUTE_MS,
-    Event,
-    Run,
-    RunError,
     StepShape,
     fitted_plan,
     initial_plan,
     shapes_for,
-    with_plan,
 )
+from facilitator.core.protocol import Protocol, protocol_from_data
+from facilitator.core.run import MAX_UNIT_MS, Event, Run, RunError, with_plan
 
 S = 1000
 M = MINUTE_MS
