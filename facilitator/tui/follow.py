@@ -10,15 +10,14 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ..core.clock import Clock, SystemClock
-from ..core.export import who_text
 from ..core.follow import Finder, Follower
-from ..core.status import clock_face, mood, next_text, status_line, step_heading, turn_text
+from ..core.status import clock_face, mood, status_line, turn_text
 from . import settings
+from .step_text import TextSlots, show_step
 from .widgets.agenda import Agenda
 from .widgets.big_clock import BigClock
 
@@ -42,7 +41,7 @@ class FollowScreen(Screen[None]):
         self.clock = clock
         self.follower = Follower(path, clock) if path else None
         self.finder = Finder(folder)
-        self._shown: dict[str, str] = {}
+        self._texts = TextSlots(self)
         self._step_key: object = None
 
     def compose(self) -> ComposeResult:
@@ -69,13 +68,6 @@ class FollowScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
 
-    def _update(self, selector: str, text: str) -> None:
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            widget = self.query_one(selector, Static)
-            widget.update(Content(text))
-            widget.set_class(not text, "-empty")
-
     def poll(self) -> None:
         """Look for changes (one stat call), then repaint what the time changed."""
         if self.follower is None or (not self.named and self.follower.view.finished):
@@ -89,11 +81,11 @@ class FollowScreen(Screen[None]):
         self.refresh_view()
 
     def show_waiting(self, text: str) -> None:
-        self._update("#waiting", text)
+        self._texts.set("#waiting", text)
         self.query_one("#body").display = False
         for selector in ("#step-title", "#step-number", "#status"):
-            self._update(selector, "")
-        self._update("#follow-line", "Read-only view · q quits")
+            self._texts.set(selector, "")
+        self._texts.set("#follow-line", "Read-only view · q quits")
 
     def refresh_view(self) -> None:
         """Paint the followed session; called after every poll."""
@@ -103,23 +95,19 @@ class FollowScreen(Screen[None]):
             self.show_waiting(view.problem or "Waiting for the session file …")
             return
         run, protocol = view.run, view.protocol
-        self._update("#waiting", "")
+        self._texts.set("#waiting", "")
         self.query_one("#body").display = True
         step = protocol.steps[run.step]
         key = (id(view), run.step, run.turn)
         if key != self._step_key:
             self._step_key = key
-            self._update("#step-title", step.title)
-            self._update("#step-number", step_heading(run))
-            self._update("#who", who_text(step))
-            self._update("#prompts", "\n".join(f"• {p}" for p in step.prompts))
-            self._update("#next", next_text(run))
+            show_step(self._texts, run, step)
         self.query_one(BigClock).text = clock_face(run.left_ms())
         status = "The meeting has finished." if view.finished else status_line(run)
         if self.follower.facilitator_gone():
             status += " · the facilitator's app has stopped; waiting for it"
-        self._update("#status", status)
-        self._update("#turn", turn_text(run))
+        self._texts.set("#status", status)
+        self._texts.set("#turn", turn_text(run))
         m = mood(run)
         self.set_class(m.over, "-over")
         self.set_class(m.warning and not m.over, "-warning")
@@ -127,7 +115,7 @@ class FollowScreen(Screen[None]):
         self.set_class(m.ready, "-ready")
         self.query_one(Agenda).show(run)
         where = f"Following {self.follower.path.name}"
-        self._update("#follow-line", f"{where} · {view.group} · read-only · q quits"
+        self._texts.set("#follow-line", f"{where} · {view.group} · read-only · q quits"
                      if view.group else f"{where} · read-only · q quits")
 
 

@@ -13,18 +13,16 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ...core.export import who_text
 from ...core.resume import Heartbeat
 from ...core.session import Saver, Session
 from ...core.status import (
     Mood,
     clock_face,
     mood,
-    next_text,
     status_line,
-    step_heading,
     turn_text,
 )
+from ..step_text import TextSlots, show_step
 from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
 from ..widgets.step_bar import StepBar
@@ -89,8 +87,7 @@ class RunScreen(SavingMixin, Screen[None]):
         self._rung: set[tuple[int, int]] = set()
         self._notes_step = -1
         self._notes_timer: object | None = None
-        self._shown: dict[str, object] = {}
-        self._statics: dict[str, Static] = {}
+        self._texts = TextSlots(self)
         self.save_failing = False
         self._warned = False
         self._last_save = 0.0
@@ -137,34 +134,13 @@ class RunScreen(SavingMixin, Screen[None]):
             self.set_class(name in wanted, name)
 
     # -- painting --------------------------------------------------------------------------
-    def _update(self, selector: str, text: str) -> None:
-        """Show plain text in a widget, only when it changed (a new layout only if it must)."""
-        old = self._shown.get(selector)
-        if old == text:
-            return
-        self._shown[selector] = text
-        widget = self._statics.get(selector)
-        if widget is None:
-            widget = self._statics[selector] = self.query_one(selector, Static)
-        # A new layout is only needed when the text may take another number of lines.
-        same_shape = (
-            isinstance(old, str) and bool(old) == bool(text) and "\n" not in old + text
-            and max(len(old), len(text)) < widget.size.width
-        )
-        widget.update(Content(text), layout=not same_shape)
-        widget.set_class(not text, "-empty")
-
     def refresh_step(self) -> None:
         """Repaint what belongs to the step: called after moving to another step or turn."""
         run, protocol = self.run, self.session.protocol
         step = protocol.steps[run.step]
-        self._update("#step-title", step.title)
-        self._update("#step-number", step_heading(run))
-        self._update("#who", who_text(step))
-        self._update("#prompts", "\n".join(f"• {p}" for p in step.prompts))
-        self._update("#next", next_text(run))
+        show_step(self._texts, run, step)
         tips = step.facilitator_notes
-        self._update("#facilitator-notes", f"Facilitator notes: {tips}" if tips else "")
+        self._texts.set("#facilitator-notes", f"Facilitator notes: {tips}" if tips else "")
         self._load_notes()
         self.refresh_clock()
 
@@ -173,8 +149,8 @@ class RunScreen(SavingMixin, Screen[None]):
         run = self.run
         left = run.left_ms()
         self._clock.text = clock_face(left)
-        self._update("#status", status_line(run))
-        self._update("#turn", turn_text(run))
+        self._texts.set("#status", status_line(run))
+        self._texts.set("#turn", turn_text(run))
         planned = run.unit_planned_ms(run.step, run.turn)
         self._bar.show((planned - left) / planned)
         m = mood(run)

@@ -1,0 +1,47 @@
+"""Plain text in a screen's widgets, shared by the run screen and the follow view."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.widgets import Static
+
+from ..core.export import who_text
+from ..core.protocol import Step
+from ..core.run import Run
+from ..core.status import next_text, step_heading
+
+
+class TextSlots:
+    """Shows plain text in a screen's Static widgets by selector: only when the text changed,
+    and with a new layout only when the text may take another number of lines (this runs on
+    the 1 Hz tick). Empty text hides the widget (class `-empty`)."""
+
+    def __init__(self, screen: DOMNode) -> None:
+        self.screen = screen
+        self._shown: dict[str, str] = {}
+        self._widgets: dict[str, Static] = {}
+
+    def set(self, selector: str, text: str) -> None:
+        old = self._shown.get(selector)
+        if old == text:
+            return
+        self._shown[selector] = text
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.screen.query_one(selector, Static)
+        same_shape = (
+            old is not None and bool(old) == bool(text) and "\n" not in old + text
+            and max(len(old), len(text)) < widget.size.width
+        )
+        widget.update(Content(text), layout=not same_shape)
+        widget.set_class(not text, "-empty")
+
+
+def show_step(texts: TextSlots, run: Run, step: Step) -> None:
+    """The step's title, number, who speaks, prompts and what comes next."""
+    texts.set("#step-title", step.title)
+    texts.set("#step-number", step_heading(run))
+    texts.set("#who", who_text(step))
+    texts.set("#prompts", "\n".join(f"• {p}" for p in step.prompts))
+    texts.set("#next", next_text(run))
