@@ -14,7 +14,7 @@ from typing import NoReturn
 from . import __version__
 from .core.library import NotFoundError, find, load_library
 from .core.protocol import ProtocolError, load_protocol
-from .core.record import SessionFileError, load_record, sessions_dir
+from .core.session_files import SessionFileError, sessions_dir
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -252,6 +252,7 @@ def session_path(name: str, folder: Path) -> Path:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .core.export import session_json, session_markdown
+    from .core.record import load_record
 
     path = session_path(args.session, sessions_dir(args.sessions_dir))
     record = load_record(path)

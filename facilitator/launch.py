@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .core.clock import Clock, SystemClock
 from .core.library import Library, find, load_library
-from .core.record import SessionFileError, sessions_dir
 from .core.session import Details, FitError, SaveError, Saver, Session, probe
+from .core.session_files import SessionFileError, sessions_dir
 
 
 class LaunchError(Exception):

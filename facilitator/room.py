@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .core.record import sessions_dir
+from .core.session_files import sessions_dir
 
 _FONT_LINK = re.compile(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', re.S)
 _LOCAL_FONT = """<style>

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .protocol import EACH_PARTICIPANT, Protocol, Step
-from .record import SessionFileError, SessionRecord, load_record
+from .session_files import SessionFileError
+
+if TYPE_CHECKING:  # the record (pydantic) is loaded only where sessions are read
+    from .record import SessionRecord
 
 
 def clock_text(seconds: float) -> str:
@@ -172,6 +176,8 @@ class Listed:
 
 def list_sessions(folder: Path) -> list[Listed]:
     """Every session file, newest first; unreadable ones carry their reason."""
+    from .record import load_record
+
     if not folder.is_dir():
         return []
     found = []

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clock import Clock
+from .heartbeat import beat_path
 from .protocol import Protocol
 from .record import SessionFileError, load_record, run_from_record
-from .resume import beat_path, resumable
+from .resume import resumable
 from .run import Run
 
 STALE_S = 5.0

@@ -1,22 +1,22 @@
-"""Protocol files: the pydantic model of format 1 and a loader that explains every problem."""
+"""Protocols: the checked form of a protocol file, and loading one.
+
+`Protocol` and `Step` are plain frozen dataclasses, so the app can open a built-in protocol
+without importing pydantic (start-up time). The rules of format 1 and their one-line error
+messages are in `protocol_schema.py`. A file whose exact bytes were checked before, as every
+built-in protocol was (see `checked_protocols.json`), is taken from that record; any other
+file is checked by `protocol_schema.py`.
+"""
 
 from __future__ import annotations
 
-import difflib
+import functools
+import hashlib
+import json
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
+from typing import Any
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
@@ -27,7 +27,10 @@ DEFAULT_ROLES = ("facilitator", "presenter", "participants")
 
 # C0 and C1 controls (ESC starts terminal sequences) and the bidi embedding, override and
 # isolate characters, which reorder how text is shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+CHECKED_PATH = Path(__file__).with_name("checked_protocols.json")
+"""The built-in protocols as checked, keyed by the SHA-256 of each file's bytes."""
 
 
 class ProtocolError(Exception):
@@ -38,68 +41,19 @@ class ProtocolError(Exception):
         self.problems = problems
 
 
-def _plain(text: str) -> str:
-    """Refuse control characters: protocol text is shown literally and must not drive the terminal."""
-    found = _CONTROL.search(text)
-    if found:
-        code = f"U+{ord(found.group()):04X}"
-        raise ValueError(
-            f"contains a control character ({code}); only plain text, newlines and tabs are allowed"
-            if found.group() < "\u2000"
-            else f"contains a text-direction override ({code}); remove it, plain text only"
-        )
-    return text
-
-
-def _non_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be blank")
-    return text
-
-
-PlainText = Annotated[str, AfterValidator(_plain)]
-Title = Annotated[str, AfterValidator(_plain), AfterValidator(_non_blank)]
-
-
-def _check_turns(value: Any) -> Any:
-    if value is None:
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError(f'must be a whole number from 2 to 50 or "{EACH_PARTICIPANT}"')
-    if isinstance(value, str):
-        if value.strip().lower() != EACH_PARTICIPANT:
-            raise ValueError(f'must be a whole number from 2 to 50 or "{EACH_PARTICIPANT}"')
-        return EACH_PARTICIPANT
-    if not 2 <= value <= 50:
-        raise ValueError(f"must be from 2 to 50 turns (got {value})")
-    return value
-
-
-Turns = Annotated[int | str | None, BeforeValidator(_check_turns)]
-
-
-class Step(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Step:
     """One step of a protocol, run in order; `minutes` is per turn in a step taken in turns."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    title: Title
-    minutes: float = Field(gt=0, le=480, allow_inf_nan=False)
-    min_minutes: float | None = Field(default=None, gt=0, le=480, allow_inf_nan=False)
-    speakers: list[PlainText] = []
-    silent: list[PlainText] = []
-    description: PlainText = ""
-    prompts: list[PlainText] = []
-    facilitator_notes: PlainText = ""
-    turns: Turns = None
-
-    @field_validator("min_minutes")
-    @classmethod
-    def _floor_within_minutes(cls, value: float | None, info: Any) -> float | None:
-        minutes = info.data.get("minutes")
-        if value is not None and minutes is not None and value > minutes:
-            raise ValueError(f"must not be more than minutes ({_num(minutes)})")
-        return value
+    title: str
+    minutes: float
+    min_minutes: float | None = None
+    speakers: list[str] = field(default_factory=list)
+    silent: list[str] = field(default_factory=list)
+    description: str = ""
+    prompts: list[str] = field(default_factory=list)
+    facilitator_notes: str = ""
+    turns: int | str | None = None
 
     @property
     def in_turns(self) -> bool:
@@ -115,23 +69,22 @@ class Step(BaseModel):
         return max(1, people or 1)
 
 
-class Protocol(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Protocol:
     """A protocol: its description and its steps. `id` comes from the file name."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     id: str = ""
     format: int = FORMAT
-    name: Title
-    summary: PlainText = ""
-    purpose: PlainText = ""
-    source: PlainText = ""
-    tags: list[PlainText] = []
-    group_size: PlainText = ""
-    roles: list[Title] = list(DEFAULT_ROLES)
-    norms: list[PlainText] = []
-    materials: list[PlainText] = []
-    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+    name: str
+    summary: str = ""
+    purpose: str = ""
+    source: str = ""
+    tags: list[str] = field(default_factory=list)
+    group_size: str = ""
+    roles: list[str] = field(default_factory=lambda: list(DEFAULT_ROLES))
+    norms: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    steps: list[Step]
 
     @property
     def has_each_participant(self) -> bool:
@@ -142,117 +95,35 @@ class Protocol(BaseModel):
         """The planned length, with `people` turns for steps taken by each participant."""
         return sum(step.minutes * step.turn_count(people) for step in self.steps)
 
+    def to_data(self) -> dict[str, Any]:
+        """The protocol as plain data (what a session file keeps), without empty optional keys."""
+        data = {k: v for k, v in vars(self).items() if k != "steps"}
+        data["steps"] = [
+            {k: v for k, v in vars(step).items() if v is not None} for step in self.steps
+        ]
+        return _copy_lists(data)
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Turning pydantic's errors into one line each.
-
-_FIELDS: dict[str, set[str]] = {
-    "protocol": set(Protocol.model_fields) - {"id"},
-    "step": set(Step.model_fields),
-}
-
-
-_UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _place(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            # A key may hold a newline or an escape: keep the message one plain line.
-            part = _UNPRINTABLE_KEY.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
-            out += ("." if out else "") + part
-    return out or "(top level)"
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Protocol:
+        """Rebuild a protocol from `to_data` output that was checked before; no checks here."""
+        data = _copy_lists(data)
+        data["steps"] = [Step(**step) for step in data["steps"]]
+        return cls(**data)
 
 
-def _message(error: Any) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx", {})
-    loc = error["loc"]
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        known = _FIELDS["step" if "steps" in loc else "protocol"]
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f'; did you mean "{close[0]}"?' if close else f"; known keys: {', '.join(sorted(known))}"
-        return f"unknown key{hint}"
-    if kind == "greater_than":
-        return f"must be greater than {_num(ctx['gt'])}"
-    if kind == "less_than_equal":
-        return f"must be at most {_num(ctx['le'])}"
-    if kind in ("finite_number",):
-        return "must be a finite number"
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        return "must be a number"
-    if kind == "string_type":
-        return "must be text in quotes"
-    if kind == "list_type":
-        return 'must be a list, like ["a", "b"]'
-    if kind == "too_short":
-        return "needs at least one [[steps]] entry" if loc == ("steps",) else "is too short"
-    if kind == "too_long":
-        return f"has more than {MAX_STEPS} steps" if loc == ("steps",) else "is too long"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "must be a table"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return str(error["msg"])
-
-
-def _role_problems(protocol: Protocol) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    roles = set(protocol.roles)
-    if len(roles) != len(protocol.roles):
-        problems.append(("roles", "names a role twice"))
-    for number, step in enumerate(protocol.steps, start=1):
-        for key in ("speakers", "silent"):
-            for role in getattr(step, key):
-                if role != EVERYONE and role not in roles:
-                    close = difflib.get_close_matches(role, [*roles, EVERYONE], n=1)
-                    hint = f'; did you mean "{close[0]}"?' if close else ""
-                    declared = ", ".join([*protocol.roles, EVERYONE])
-                    problems.append(
-                        (
-                            f"steps[{number}].{key}",
-                            f'"{role}" is not a declared role ({declared}){hint}',
-                        )
-                    )
-    return problems
+def _copy_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_lists(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_lists(v) for v in value]
+    return value
 
 
 def protocol_from_data(data: dict[str, Any], where: str, protocol_id: str) -> Protocol:
-    """Validate parsed TOML as a protocol; `where` names the file in messages."""
-    fmt = data.get("format", FORMAT)
-    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
-        raise ProtocolError(
-            [
-                f"{where}: format: this file uses protocol format {fmt}, newer than this "
-                f"facilitator understands (format {FORMAT}); update facilitator to use it"
-            ]
-        )
-    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt != FORMAT:
-        raise ProtocolError([f"{where}: format: must be {FORMAT}"])
-    if "id" in data:
-        raise ProtocolError(
-            [f"{where}: id: not a key of protocol files; the id is the file name without .toml"]
-        )
-    try:
-        protocol = Protocol.model_validate({**data, "id": protocol_id})
-    except ValidationError as exc:
-        raise ProtocolError(
-            [f"{where}: {_place(e['loc'])}: {_message(e)}" for e in exc.errors()]
-        ) from None
-    roles = _role_problems(protocol)
-    if roles:
-        raise ProtocolError([f"{where}: {place}: {message}" for place, message in roles])
-    return protocol
+    """Check parsed TOML as a protocol; `where` names the file in messages."""
+    from .protocol_schema import check  # pydantic: only for files not checked before
+
+    return check(data, where, protocol_id)
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -292,6 +163,25 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         return handle.read(limit + 1)
 
 
+def file_key(raw: bytes) -> str:
+    """The key of a file's bytes in the checked record."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+@functools.cache
+def checked() -> dict[str, dict[str, Any]]:
+    """The record of protocol files checked in advance; empty if it is missing or unreadable
+    (every file is then checked as it loads, which is slower but the same)."""
+    try:
+        found = json.loads(CHECKED_PATH.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or found.get("format") != FORMAT:
+        return {}
+    files = found.get("files")
+    return files if isinstance(files, dict) else {}
+
+
 def load_protocol(path: Path) -> Protocol:
     """Load and check a protocol file; raise ProtocolError listing every problem."""
     where = str(path)
@@ -303,5 +193,11 @@ def load_protocol(path: Path) -> Protocol:
         raise ProtocolError([f"{where}: no such file"]) from None
     except OSError as exc:
         raise ProtocolError([f"{where}: cannot be read ({exc.strerror})"]) from None
+    known = checked().get(file_key(raw)) if len(raw) <= MAX_FILE_BYTES else None
+    if known is not None:
+        try:
+            return Protocol.from_data({**known, "id": path.stem})
+        except (TypeError, KeyError):
+            pass  # a damaged record: check the file itself
     data = parse_toml_text(raw, where)
     return protocol_from_data(data, where, path.stem)

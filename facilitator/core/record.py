@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import tempfile
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,21 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .plan import StepShape
 from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, protocol_from_data
 from .run import Event, Run
+from .session_files import (
+    SessionFileError,
+    clean_text,
+    replace_file,
+    session_name,
+    write_new_file,
+)
 
 FORMAT = 1
 TRAILER = "# end of facilitator session\n"
-ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-class SessionFileError(Exception):
-    """A session file that cannot be read: the message names the file and the problem."""
-
-
-def clean_text(text: str) -> str:
-    """Notes as plain text: control characters other than newline and tab are dropped."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class TurnRecord(BaseModel):
@@ -177,7 +168,7 @@ def record_from_run(
         ended_at=finished[-1].at if finished and status == "completed" else None,
         saved_at=run.clock.wall(),
         clock_ms=now,
-        protocol=protocol.model_dump(mode="python", exclude_none=True),
+        protocol=protocol.to_data(),
         steps=steps,
         events=[EventRecord.from_event(e) for e in run.events],
         **{k: v for k, v in details.items() if v is not None},
@@ -200,89 +191,15 @@ def run_from_record(record: SessionRecord, clock: Any) -> Run:
 # Files
 
 
-def sessions_dir(option: str | None = None, env: dict[str, str] | None = None) -> Path:
-    """--sessions-dir, else FACILITATOR_SESSIONS_DIR, else ./sessions."""
-    env = dict(os.environ) if env is None else env
-    return Path(option or env.get(ENV_SESSIONS) or "sessions").expanduser()
-
-
-def ensure_dir(folder: Path) -> None:
-    """Create the sessions directory, private (0700) when it is new."""
-    if not folder.is_dir():
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            folder.chmod(0o700)
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """A file-name-safe form of a name: ASCII letters, digits and dashes only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return out[:limit].rstrip("-")
-
-
-def session_name(started_at: datetime, protocol_id: str, group: str) -> str:
-    """Date, time, protocol and group, slugged: `2026-11-23_1405_tuning_grade-5-team`."""
-    parts = [started_at.strftime("%Y-%m-%d_%H%M"), slug(protocol_id) or "protocol"]
-    if slug(group):
-        parts.append(slug(group))
-    return "_".join(parts)
-
-
-def _write_temp(folder: Path, name: str, text: str) -> Path:
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    return Path(temp)
-
-
-def _sync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def create_session_file(folder: Path, record: SessionRecord) -> Path:
     """Write a new session file under a name no other file has; never overwrites."""
-    ensure_dir(folder)
     base = session_name(record.started_at, str(record.protocol.get("id", "")), record.group)
-    temp = _write_temp(folder, base, record.to_toml())
-    try:
-        for n in range(1, 10_000):
-            target = folder / (f"{base}.toml" if n == 1 else f"{base}-{n}.toml")
-            try:
-                os.link(temp, target)
-            except FileExistsError:
-                continue
-            _sync_dir(folder)
-            return target
-        raise OSError(f"{folder}: no free file name for {base}")
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    return write_new_file(folder, base, record.to_toml())
 
 
 def save_record(path: Path, record: SessionRecord) -> None:
     """Replace a session file atomically: a failed write leaves the old file as it was."""
-    temp = _write_temp(path.parent, path.stem, record.to_toml())
-    try:
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _sync_dir(path.parent)
+    replace_file(path, record.to_toml())
 
 
 def _first_error(where: str, exc: ValidationError) -> str:

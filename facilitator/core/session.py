@@ -1,4 +1,8 @@
-"""A meeting in progress: the run, the meeting details, the notes, and the file they go to."""
+"""A meeting in progress: the run, the meeting details, the notes, and the file they go to.
+
+The session record (record.py, built on pydantic) is imported at the first save, which comes
+right after the run screen's first frame, so opening a meeting does not wait for it.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,17 @@ import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clock import Clock
 from .fit import FitResult, describe_minutes
 from .plan import fitted_plan, initial_plan, shapes_for
 from .protocol import Protocol
-from .record import (
-    SessionRecord,
-    clean_text,
-    create_session_file,
-    ensure_dir,
-    record_from_run,
-    run_from_record,
-    save_record,
-)
 from .run import Run
+from .session_files import clean_text, ensure_dir
+
+if TYPE_CHECKING:
+    from .record import SessionRecord
 
 
 class FitError(ValueError):
@@ -92,6 +92,8 @@ class Session:
     @classmethod
     def from_record(cls, record: SessionRecord, clock: Clock, path: Path) -> Session:
         """A saved session, rebuilt from its event log, to carry on in the same file."""
+        from .record import run_from_record
+
         details = Details(
             record.group, record.facilitator, record.presenter, list(record.participants),
             record.focus_question, record.fit_minutes,
@@ -108,6 +110,8 @@ class Session:
 
     def record(self, completed: bool = False) -> SessionRecord:
         """The record as it stands now."""
+        from .record import record_from_run
+
         details = {k: v for k, v in asdict(self.details).items() if v is not None}
         return record_from_run(
             self.run, self.protocol, details, self.notes, self.started_at,
@@ -140,6 +144,8 @@ class Saver:
 
     def save(self, seq: int, record: SessionRecord) -> Path | None:
         """Write `record` unless a newer one (higher `seq`) was written already."""
+        from .record import create_session_file, save_record
+
         with self._lock:
             if seq <= self._written:
                 return self.path
@@ -170,6 +176,8 @@ def rescue_dirs() -> list[Path]:
 
 def rescue(record: SessionRecord) -> Path:
     """Save a record somewhere else when its own file cannot be written; raises if nowhere works."""
+    from .record import create_session_file
+
     last: OSError | None = None
     for folder in rescue_dirs():
         try:

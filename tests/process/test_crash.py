@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from facilitator.core.clock import FakeClock
+from facilitator.core.heartbeat import read_beat
 from facilitator.core.record import SessionFileError, SessionRecord, load_record
-from facilitator.core.resume import read_beat, resume_session
+from facilitator.core.resume import resume_session
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS, COLS = 30, 100

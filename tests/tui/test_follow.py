@@ -9,8 +9,9 @@ import pytest
 
 from facilitator.core.clock import FakeClock
 from facilitator.core.follow import Finder, Follower
+from facilitator.core.heartbeat import Heartbeat, beat_path
 from facilitator.core.library import find, load_library
-from facilitator.core.resume import Heartbeat, beat_path, resume_session
+from facilitator.core.resume import resume_session
 from facilitator.core.session import Details, Saver, Session, begin
 from facilitator.room import audience, follow_command, offline_templates
 from facilitator.tui.follow import FollowApp, FollowScreen

@@ -14,25 +14,20 @@ from typing import Any
 import pytest
 import tomli_w
 
-from facilitator.core import record as record_module
 from facilitator.core.clock import FakeClock
 from facilitator.core.export import list_sessions, session_json, session_markdown
 from facilitator.core.plan import initial_plan, shapes_for
 from facilitator.core.protocol import Protocol, protocol_from_data
 from facilitator.core.record import (
-    SessionFileError,
     SessionRecord,
-    clean_text,
     create_session_file,
     load_record,
     record_from_run,
     run_from_record,
     save_record,
-    session_name,
-    sessions_dir,
-    slug,
 )
 from facilitator.core.run import Run
+from facilitator.core.session_files import SessionFileError, clean_text, session_name, sessions_dir, slug
 
 PARTICIPANTS = ["Ana", "Ben", "Chen"]
 DETAILS: dict[str, Any] = {
@@ -287,7 +282,7 @@ def test_a_failed_save_leaves_the_old_file_intact_and_no_temp_file(
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(record_module.os, failing, no_space)
+    monkeypatch.setattr(os, failing, no_space)
     with pytest.raises(OSError) as caught:
         save_record(path, done)
     monkeypatch.undo()
@@ -303,7 +298,7 @@ def test_a_failed_create_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(record_module.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(OSError):
         create_session_file(tmp_path, record)
     monkeypatch.undo()

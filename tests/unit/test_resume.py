@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from facilitator.core import session as session_module
 from facilitator.core.clock import FakeClock
+from facilitator.core.heartbeat import Heartbeat, read_beat
 from facilitator.core.library import find, load_library
 from facilitator.core.record import SessionFileError, load_record
-from facilitator.core.resume import Heartbeat, read_beat, resumable, resume_session
+from facilitator.core.resume import resumable, resume_session
 from facilitator.core.session import Details, Saver, Session, begin, rescue
 
 

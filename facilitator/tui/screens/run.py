@@ -13,7 +13,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ...core.resume import Heartbeat
+from ...core.heartbeat import Heartbeat
 from ...core.session import Saver, Session
 from ...core.status import (
     Mood,

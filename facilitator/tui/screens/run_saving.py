@@ -14,7 +14,7 @@ from textual import work
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.resume import Heartbeat
+from ...core.heartbeat import Heartbeat
 from ...core.run import Run
 from ...core.session import Saver, Session, rescue
 
