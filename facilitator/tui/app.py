@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,22 @@ class FacilitatorApp(App[Path | None]):
         self.notice = notice
         self.unfinished = unfinished or []
         self._start_review = review
+        self._shown = False
+        self._after_shown: list[Callable[[], object]] = []
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the app's first frame is on the terminal, or after the next
+        refresh if it is already (the run screen's first save waits for this: start-up)."""
+        if self._shown:
+            self.call_after_refresh(callback)
+        else:
+            self._after_shown.append(callback)
+
+    def on_ready(self) -> None:
+        self._shown = True
+        waiting, self._after_shown = self._after_shown, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -99,8 +115,8 @@ class FacilitatorApp(App[Path | None]):
 
     def resume(self, path: Path) -> None:
         """Carry on an unfinished session chosen in the picker."""
-        from ..core.record import SessionFileError
         from ..core.resume import resume_session
+        from ..core.session_files import SessionFileError
 
         try:
             session, message = resume_session(path, self.clock)

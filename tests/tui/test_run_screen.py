@@ -50,6 +50,31 @@ async def test_opens_on_step_one_with_the_timer_stopped(make: AppFactory) -> Non
         assert kinds(record) == ["plan"]
 
 
+async def test_the_first_save_waits_for_the_first_frame(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Start-up: the session file (and pydantic, which builds its record) comes after the
+    # step is on the terminal, which Textual announces with the Ready event.
+    ready_at_save: list[bool] = []
+    first_save = RunScreen.save
+
+    def save(screen: RunScreen) -> None:
+        ready_at_save.append(screen.app._shown)  # type: ignore[attr-defined]
+        first_save(screen)
+
+    monkeypatch.setattr(RunScreen, "save", save)
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await saved(app, pilot)
+        assert ready_at_save[:1] == [True]
+        assert kinds(record) == ["plan"]
+        # Once the app is showing, a callback waits only for the next refresh.
+        later: list[int] = []
+        app.after_first_frame(lambda: later.append(1))
+        await pilot.pause()
+        assert later == [1]
+
+
 # -- space --------------------------------------------------------------------------------
 
 

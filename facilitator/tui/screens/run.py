@@ -125,8 +125,8 @@ class RunScreen(SavingMixin, Screen[None]):
         self.app.last_session = self.session  # type: ignore[attr-defined]
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
-        if self.session.path is None:
-            self.call_after_refresh(self.save)  # creates the file once the step is on screen
+        if self.session.path is None:  # the first save creates the file, once the step shows
+            self.app.after_first_frame(self.save)  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         wanted = size_classes(self.size)
