@@ -13,6 +13,12 @@ For each app, alternating between them, for N rounds:
 
 then the app is quit (q then y for facilitator, q for the minimal app; killed after 5 s).
 
+Before the rounds, facilitator's modules are compiled to bytecode, as `pip install` does for
+an installed copy; otherwise a checkout run with PYTHONDONTWRITEBYTECODE=1 set would compile
+every module at every start, which no user's installation does. (Textual, in site-packages,
+was compiled when it was installed; the minimal app is a script, compiled at each start like
+facilitator's own console script.)
+
 Each app runs in its own pseudo-terminal (120x40, TERM=xterm-256color) whose output is read
 continuously by a thread, with a fresh temporary working directory, sessions directory and
 XDG_* directories, so nothing leaks between runs or into the user's files.
@@ -26,6 +32,7 @@ Usage: .venv/bin/python bench/bench_run_screen.py [--rounds 5] [--seconds 10]
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import datetime as dt
 import fcntl
@@ -466,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     code = code_version()  # before the run: others may be editing the tree meanwhile
     host = machine()
     print(f"{host}; {code}", flush=True)
+    compileall.compile_dir(ROOT / "facilitator", quiet=1)  # as pip install does: see above
     samples: list[Sample] = []
     for round_number in range(args.rounds):
         order = ["minimal", "facilitator"]
@@ -506,7 +514,8 @@ def main(argv: list[str] | None = None) -> int:
             f"- Code: {code}\n"
             f"- Command: `{command}`\n"
             f"- Rounds: {args.rounds} per app, alternating; CPU over {args.seconds:g} s of "
-            f"ticking after a {SETTLE:g} s settle; terminal {COLUMNS}x{LINES}\n"
+            f"ticking after a {SETTLE:g} s settle; terminal {COLUMNS}x{LINES}; facilitator's "
+            "bytecode compiled first, as pip install does\n"
             f"- Result: **{verdict}**\n\n"
             f"{table}\n\n"
             "<details><summary>Every round</summary>\n\n"
