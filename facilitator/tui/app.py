@@ -77,6 +77,13 @@ class FacilitatorApp(App[Path | None]):
         for callback in waiting:
             self.call_after_refresh(callback)
 
+    def get_default_screen(self) -> Screen:
+        # Opening straight on a run, the run screen is the first screen, so the first frame
+        # Textual draws is the step (start-up time) rather than an empty screen, then the step.
+        if self._start_session is not None:
+            return RunScreen(*self._start_session, size=self.size)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):
@@ -94,7 +101,7 @@ class FacilitatorApp(App[Path | None]):
 
                 self.push_screen(SessionScreen(opened))
         elif self._start_session is not None:
-            self.push_screen(RunScreen(*self._start_session, size=self.size))
+            pass  # the run screen is the first screen: see get_default_screen
         elif self._start_setup is not None:
             from .screens.setup import SetupScreen
 

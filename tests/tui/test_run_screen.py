@@ -39,6 +39,7 @@ async def test_opens_on_step_one_with_the_timer_stopped(make: AppFactory) -> Non
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RunScreen)
+        assert app.screen_stack == [screen]  # the first screen: one frame drawn at start-up
         assert (screen.run.step, screen.run.running) == (0, False)
         assert text_of(app, "#step-title") == "Introduction"
         assert text_of(app, "#step-number") == "Step 1 of 8"
