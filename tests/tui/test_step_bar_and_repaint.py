@@ -1,9 +1,12 @@
-"""The step bar's text, and the big clock repainting only the columns that changed."""
+"""The step bar's text, the big clock repainting only the columns that changed, and text
+slots laying out again only when a text may change shape (the 1 Hz repaint)."""
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.widgets import Static
 
+from facilitator.tui.step_text import TextSlots
 from facilitator.tui.widgets.big_clock import BigClock, changed_columns, render_big
 from facilitator.tui.widgets.step_bar import StepBar, bar_text
 
@@ -60,3 +63,55 @@ async def test_one_digit_change_is_on_screen_and_the_rest_is_unchanged() -> None
         ]
         assert drawn == render_big("04:58", width, height)
         assert "".join(seg.text for seg in bar.render_lines(bar.region.reset_offset)[0]).startswith("█")
+
+
+class SlotsApp(App[None]):
+    CSS = """
+    #fixed { width: 30; }
+    #auto { width: auto; max-width: 100%; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="fixed")
+        yield Static(id="auto")
+
+
+async def test_text_slots_lay_out_again_only_when_the_shape_may_change(monkeypatch) -> None:  # noqa: ANN001
+    app = SlotsApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        slots = TextSlots(app.screen)
+        layouts: list[tuple[str, bool]] = []
+        real_update = Static.update
+
+        def update(widget: Static, content: object = "", *, layout: bool = True) -> None:
+            layouts.append((widget.id or "", layout))
+            real_update(widget, content, layout=layout)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Static, "update", update)
+
+        def said(selector: str, text: str) -> bool | None:
+            layouts.clear()
+            slots.set(selector, text)
+            return layouts[0][1] if layouts else None
+
+        async def show(selector: str, text: str) -> bool | None:
+            layout = said(selector, text)
+            await pilot.pause()
+            return layout
+
+        assert await show("#auto", "04:59 left · on plan") is True  # first time: a layout
+        assert await show("#auto", "04:58 left · on plan") is False  # same width: repaint only
+        assert await show("#auto", "04:58 left · on plan") is None  # same text: nothing
+        assert await show("#auto", "04:57 left · 1 min behind plan") is True  # wider
+        assert app.screen.query_one("#auto").size.width == len("04:57 left · 1 min behind plan")
+        assert await show("#auto", "04:56 left") is True  # narrower: the band shrinks too
+        assert app.screen.query_one("#auto").size.width == len("04:56 left")
+        # as many characters, but wide ones take two cells each
+        assert len("漢字漢字 left!") == len("04:56 left")
+        assert await show("#auto", "漢字漢字 left!") is True
+
+        assert await show("#fixed", "short") is True
+        assert await show("#fixed", "shorter still") is False  # fits the fixed width: no layout
+        assert await show("#fixed", "x" * 40) is True  # will wrap: a new number of lines
+        assert await show("#fixed", "short again") is True  # back to one line
+        assert await show("#fixed", "") is True  # hidden

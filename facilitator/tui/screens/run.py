@@ -98,7 +98,8 @@ class RunScreen(SavingMixin, Screen[None]):
         with Horizontal(id="heading"):
             yield Static(id="step-title")
             yield Static(id="step-number")
-        yield Static(id="status")
+        with Horizontal(id="status-row"):  # the band; the text is only as wide as it needs
+            yield Static(id="status")  # so the 1 Hz repaint stays next to the clock
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield BigClock(id="clock")
