@@ -48,7 +48,8 @@ class FollowScreen(Screen[None]):
         with Horizontal(id="heading"):
             yield Static(id="step-title")
             yield Static(id="step-number")
-        yield Static(id="status")
+        with Horizontal(id="status-row"):  # as on the run screen: the 1 Hz repaint stays small
+            yield Static(id="status")
         yield Static(id="waiting")
         with Horizontal(id="body"):
             with Vertical(id="main"):
