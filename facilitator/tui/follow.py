@@ -20,6 +20,7 @@ from . import settings
 from .step_text import TextSlots, show_step
 from .widgets.agenda import Agenda
 from .widgets.big_clock import BigClock
+from .widgets.plain_line import PlainLine
 
 POLL_S = 0.5
 NARROW = 80
@@ -49,7 +50,7 @@ class FollowScreen(Screen[None]):
             yield Static(id="step-title")
             yield Static(id="step-number")
         with Horizontal(id="status-row"):  # as on the run screen: the 1 Hz repaint stays small
-            yield Static(id="status")
+            yield PlainLine(id="status")
         yield Static(id="waiting")
         with Horizontal(id="body"):
             with Vertical(id="main"):

@@ -3,11 +3,19 @@ slots laying out again only when a text may change shape (the 1 Hz repaint)."""
 
 from __future__ import annotations
 
+import pytest
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from facilitator.tui.step_text import TextSlots
 from facilitator.tui.widgets.big_clock import BigClock, changed_columns, render_big
+from facilitator.tui.widgets.plain_line import PlainLine
 from facilitator.tui.widgets.step_bar import StepBar, bar_text
 
 
@@ -115,3 +123,73 @@ async def test_text_slots_lay_out_again_only_when_the_shape_may_change(monkeypat
         assert await show("#fixed", "x" * 40) is True  # will wrap: a new number of lines
         assert await show("#fixed", "short again") is True  # back to one line
         assert await show("#fixed", "") is True  # hidden
+
+
+def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
+    """What a terminal would show: each cell's character and style, however it is split
+    (without the mouse-offset metadata Textual adds to the text it draws itself)."""
+    return [
+        [
+            (char, segment.style.clear_meta_and_links() if segment.style else None)
+            for segment in strip for char in segment.text
+        ]
+        for strip in strips
+    ]
+
+
+class LineApp(App[None]):
+    CSS = """
+    #row { height: auto; background: $boost; }
+    #line { width: auto; max-width: 100%; padding: 0 1; text-style: bold; }
+    #line.-over { color: $error; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="row"):
+            yield PlainLine(id="line")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_plain_line_draws_what_static_draws(no_color: bool, monkeypatch) -> None:  # noqa: ANN001
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = LineApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        line = app.query_one(PlainLine)
+        fast_paths = 0
+        texts = [("04:59 left · on plan", False), ("+01:05 over · ends 15:09", True),
+                 ("漢字 left", False), ("a status line much longer than the screen is wide", False)]
+        for text, over in texts:
+            line.update(Content(text))
+            line.set_class(over, "-over")
+            await pilot.pause()
+            crop = Region(0, 0, line.outer_size.width, line.outer_size.height)
+            drawn = line.render_lines(crop)
+            assert cells(drawn) == cells(Static.render_lines(line, crop)), text
+            fast_paths += line.outer_size.height == 1
+            assert text.split()[0] in "".join(c for c, _ in cells(drawn)[0])
+        assert fast_paths == 3  # the long line wraps, through Static's own rendering
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_big_clock_draws_what_textual_would_draw(no_color: bool, monkeypatch) -> None:  # noqa: ANN001
+    # Its own strips, for speed, still pass through the app's filters (NO_COLOR: monochrome).
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+    class ClockApp(App[None]):
+        CSS = "BigClock { color: red; background: blue; }"
+
+        def compose(self) -> ComposeResult:
+            yield BigClock("12:34")
+
+    app = ClockApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        clock = app.query_one(BigClock)
+        crop = Region(0, 0, clock.size.width, clock.size.height)
+        drawn = clock.render_lines(crop)
+        assert cells(drawn) == cells(Widget.render_lines(clock, crop))
+        colours = {style.color for row in cells(drawn) for _, style in row if style}
+        assert any(c is not None and c.triplet is not None and
+                   (c.triplet.red == c.triplet.green == c.triplet.blue) == no_color for c in colours)

@@ -25,6 +25,7 @@ from ...core.status import (
 from ..step_text import TextSlots, show_step
 from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
+from ..widgets.plain_line import PlainLine
 from ..widgets.step_bar import StepBar
 from .dialogs import ConfirmScreen, HelpScreen
 from .run_saving import SavingMixin
@@ -99,7 +100,7 @@ class RunScreen(SavingMixin, Screen[None]):
             yield Static(id="step-title")
             yield Static(id="step-number")
         with Horizontal(id="status-row"):  # the band; the text is only as wide as it needs
-            yield Static(id="status")  # so the 1 Hz repaint stays next to the clock
+            yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield BigClock(id="clock")

@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .plain_line import filtered
+
 GLYPH_HEIGHT = 7
 """Font height in pixels."""
 
@@ -197,7 +199,8 @@ class BigClock(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The drawn lines as strips in the widget's style: cheaper than `render` once a second.
 
-        The widget has no border or padding, so its lines are exactly its content.
+        The widget has no border or padding, so its lines are exactly its content; the app's
+        line filters (NO_COLOR, ANSI colours) apply as they do to any widget.
         """
         style = self.rich_style
         key = (self.text, self.size.width, self.size.height, style)
@@ -206,7 +209,7 @@ class BigClock(Widget):
             self._strips = [Strip([Segment(line, style)], len(line)) for line in self.lines()]
         blank = Strip.blank(self.size.width, style)
         strips = self._strips
-        return [
+        return filtered(self, (
             (strips[y] if 0 <= y < len(strips) else blank).crop(crop.x, crop.right)
             for y in range(crop.y, crop.bottom)
-        ]
+        ))
