@@ -193,3 +193,28 @@ async def test_big_clock_draws_what_textual_would_draw(no_color: bool, monkeypat
         colours = {style.color for row in cells(drawn) for _, style in row if style}
         assert any(c is not None and c.triplet is not None and
                    (c.triplet.red == c.triplet.green == c.triplet.blue) == no_color for c in colours)
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_step_bar_draws_what_textual_would_draw(no_color: bool, monkeypatch) -> None:  # noqa: ANN001
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+    class BarApp(App[None]):
+        CSS = "StepBar { color: $primary; background: $boost; }"
+
+        def compose(self) -> ComposeResult:
+            yield StepBar()
+
+    app = BarApp()
+    async with app.run_test(size=(40, 4)) as pilot:
+        bar = app.query_one(StepBar)
+        for used in (0.0, 0.37, 1.5):
+            bar.show(used)
+            await pilot.pause()
+            crop = Region(0, 0, bar.outer_size.width, 1)
+            drawn = bar.render_lines(crop)
+            assert cells(drawn) == cells(Widget.render_lines(bar, crop))
+            assert "".join(c for c, _ in cells(drawn)[0]) == bar_text(used, 40)
+        part = Region(3, 0, 10, 1)  # a partial repaint asks for some columns only
+        assert cells(bar.render_lines(part)) == cells(Widget.render_lines(bar, part))

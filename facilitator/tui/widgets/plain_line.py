@@ -29,35 +29,38 @@ def filtered(widget: Widget, strips: Iterable[Strip]) -> list[Strip]:
     return out
 
 
+def one_line(widget: Widget, text: str, crop: Region) -> list[Strip] | None:
+    """`text` drawn as the widget's single line, in its style and padding, as Textual would
+    draw it; None if the widget is not a one-line box this can draw (border, top or bottom
+    padding, alignment) or the text does not fit, for the caller to render as usual."""
+    styles = widget.styles
+    padding = styles.padding
+    width, height = widget.outer_size
+    room = width - padding.left - padding.right
+    if (
+        "\n" in text or height != 1 or padding.top or padding.bottom
+        or any(edge[0] for edge in (styles.border.top, styles.border.bottom, styles.border.left,
+                                    styles.border.right))
+        or styles.text_align not in ("left", "start") or cell_len(text) > room
+    ):
+        return None
+    style = widget.rich_style
+    pad = Style(bgcolor=style.bgcolor)  # padding is background only, as Textual draws it
+    segments = [Segment(text, style)]
+    if padding.left:
+        segments.insert(0, Segment(" " * padding.left, pad))
+    if rest := room - cell_len(text) + padding.right:
+        segments.append(Segment(" " * rest, pad))
+    strip = Strip(segments, width)
+    return filtered(widget, [strip.crop(crop.x, crop.right)] if crop.y <= 0 < crop.bottom else [])
+
+
 class PlainLine(Static):
     """Shows plain text like a Static. When the text fits on the widget's one line, that line
-    is drawn directly as one strip in the widget's style, which costs a fraction of Static's
-    general rendering; a longer text is wrapped by Static as usual.
-
-    The fast path supports what the status line uses: left and right padding, no border, no
-    text alignment other than left.
-    """
+    is drawn directly as one strip in the widget's style (`one_line`), which costs a fraction
+    of Static's general rendering; a longer text is wrapped by Static as usual."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         content = self.content
-        text = content.plain if isinstance(content, Content) else None
-        styles = self.styles
-        padding = styles.padding
-        width, height = self.outer_size
-        room = width - padding.left - padding.right
-        if (
-            text is None or "\n" in text or height != 1 or padding.top or padding.bottom
-            or styles.border.top[0] or styles.border.bottom[0] or styles.border.left[0]
-            or styles.border.right[0] or styles.text_align not in ("left", "start")
-            or cell_len(text) > room
-        ):
-            return super().render_lines(crop)
-        style = self.rich_style
-        pad = Style(bgcolor=style.bgcolor)  # padding is background only, as Textual draws it
-        segments = [Segment(text, style)]
-        if padding.left:
-            segments.insert(0, Segment(" " * padding.left, pad))
-        if rest := room - cell_len(text) + padding.right:
-            segments.append(Segment(" " * rest, pad))
-        strip = Strip(segments, width)
-        return filtered(self, [strip.crop(crop.x, crop.right)] if crop.y <= 0 < crop.bottom else [])
+        drawn = one_line(self, content.plain, crop) if isinstance(content, Content) else None
+        return super().render_lines(crop) if drawn is None else drawn
