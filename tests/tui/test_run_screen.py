@@ -568,6 +568,31 @@ async def test_the_last_minute_warns_in_words_and_colour(
         assert not app.screen.has_class("-over")
 
 
+async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.tui.widgets import agenda as agenda_module
+
+    built: list[int] = []
+    real_rows = agenda_module.agenda_rows
+    monkeypatch.setattr(agenda_module, "agenda_rows", lambda run: built.append(1) or real_rows(run))
+    app = make("run", "tuning")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        built.clear()
+        await tick(app, pilot, clock, 30)
+        await tick(app, pilot, clock, 20)
+        assert built == []  # the same minute: nothing to redo
+        assert "1 Introduction" in text_of(app, "#agenda").splitlines()[0]
+        assert "/ 1:00" not in text_of(app, "#agenda").splitlines()[0]
+        await tick(app, pilot, clock, 15)  # 1:05 run
+        assert built == [1]
+        assert "5:00 / 1:00" in text_of(app, "#agenda").splitlines()[0]
+        await pilot.press("plus")  # an action: the agenda is rebuilt at once
+        assert len(built) == 2
+        assert "6:00 / 1:00" in text_of(app, "#agenda").splitlines()[0]
+
+
 async def test_overtime_shows_over_in_words_and_colour(
     make: AppFactory, clock: FakeClock
 ) -> None:

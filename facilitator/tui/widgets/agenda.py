@@ -41,8 +41,16 @@ class Agenda(Static):
         super().__init__(id=id)
         self._rows: list[AgendaRow] | None = None
         self._width = 0
+        self._key: object = None
 
     def show(self, run: Run) -> None:
+        """Show the agenda as it stands; called every second, it does the work only when an
+        action was taken, or the current step's minute or overrun changed (what the rows show)."""
+        ran = run.step_ran_ms(run.step)
+        key = (len(run.events), run.step, ran // 60_000, ran > run.step_planned_ms(run.step))
+        if key == self._key and self._rows is not None:
+            return
+        self._key = key
         rows = agenda_rows(run)
         width = self.content_region.width or 30
         if rows != self._rows or width != self._width:
