@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from facilitator.tui.step_text import TextSlots
-from facilitator.tui.widgets.big_clock import BigClock, changed_columns, render_big
+from facilitator.tui.widgets.big_clock import BigClock, changed_columns, glyph_rows, render_big
 from facilitator.tui.widgets.plain_line import PlainLine
 from facilitator.tui.widgets.step_bar import StepBar, bar_text
 
@@ -40,6 +40,20 @@ def test_changed_columns_cover_exactly_the_changed_digits() -> None:
     # only the last digit: the change starts right of the colon
     assert first > width // 2
     assert changed_columns("04:59", "05:00", width, height)[0] < first
+
+
+@pytest.mark.parametrize(("width", "height"), [(120, 20), (48, 16), (78, 13), (30, 5), (200, 50)])
+def test_glyph_rows_cover_every_line_a_change_can_touch(width: int, height: int) -> None:
+    first, last = glyph_rows("00:00", width, height)
+    assert 0 <= first <= last < height
+    for old, new in [("04:59", "04:58"), ("00:00", "88:88"), ("+01:00", "+00:59"), ("10:00", "09:59")]:
+        before, after = render_big(old, width, height), render_big(new, width, height)
+        changed = [y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        assert changed and first <= min(changed) and max(changed) <= last, (old, new)
+        assert glyph_rows(new, width, height) == glyph_rows(old, width, height) or len(old) != len(new)
+    lit = [y for y, line in enumerate(render_big("88:88", width, height)) if line.strip()]
+    assert (min(lit), max(lit)) == (first, last)  # no more than the lines the digits use
+    assert glyph_rows("04:59", 10, 1) == (0, 0)  # plain text fallback: the whole box
 
 
 def test_changed_columns_asks_for_everything_when_the_layout_moves() -> None:

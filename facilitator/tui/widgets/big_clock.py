@@ -136,6 +136,16 @@ def changed_columns(old: str, new: str, width: int, height: int) -> tuple[int, i
     return (first, last) if last >= first else (0, -1)
 
 
+def glyph_rows(text: str, width: int, height: int) -> tuple[int, int]:
+    """The first and last lines the characters of `text` can touch (all lines if the font
+    does not fit): a repaint need not cover the blank lines above and below."""
+    scale = scale_for(text, width, height) if text else 0
+    if scale < 1:
+        return 0, height - 1
+    top = (2 * height - GLYPH_HEIGHT * scale) // 2
+    return top // 2, (top + GLYPH_HEIGHT * scale - 1) // 2
+
+
 def render_big(text: str, width: int, height: int) -> list[str]:
     """Draw `text` in block digits, as large as fits, centred in `width` x `height` cells.
 
@@ -180,13 +190,15 @@ class BigClock(Widget):
         self._strips: list[Strip] = []
 
     def watch_text(self, old: str, new: str) -> None:
-        """Repaint only the columns that changed: usually one digit a second, not the whole clock."""
+        """Repaint only the columns that changed, on the lines the characters use: usually one
+        digit a second, not the whole clock."""
         width, height = self.size.width, self.size.height
         columns = changed_columns(old, new, width, height)
         if columns is None:
             self.refresh()
         elif columns[1] >= columns[0]:
-            self.refresh(Region(columns[0], 0, columns[1] - columns[0] + 1, height))
+            first, last = glyph_rows(new, width, height)
+            self.refresh(Region(columns[0], first, columns[1] - columns[0] + 1, last - first + 1))
 
     def lines(self) -> list[str]:
         """The lines this widget currently draws, for its current text and size."""
