@@ -215,10 +215,15 @@ class Run:
 
     def remaining_ms(self, now: int | None = None) -> int:
         """Time still to run: the rest of this step or turn and everything after it."""
-        now = self.now_ms() if now is None else now
         s = self.state
-        ahead = [(i, j) for i, j in self._units() if (i, j) >= (s.step, s.turn)]
-        return sum(max(0, self.unit_left_ms(i, j, now)) for i, j in ahead)
+        total = max(0, self.unit_left_ms(s.step, s.turn, now))
+        # Only the current unit can be running; the others are planned minus already run.
+        units = s.units
+        for j in range(s.turn + 1, len(units[s.step])):
+            total += max(0, units[s.step][j].planned_ms - units[s.step][j].actual_ms)
+        for later in units[s.step + 1 :]:
+            total += sum(max(0, u.planned_ms - u.actual_ms) for u in later)
+        return total
 
     def projected_end(self) -> datetime:
         """The wall-clock time the meeting ends if every step from here keeps its time."""

@@ -864,6 +864,12 @@ def check_consistent(run: Run, clock: FakeClock) -> None:
     assert not (s.running and not s.started)
     assert not (s.running and s.finished)
     assert run.remaining_ms() >= 0
+    # remaining: what is left of this unit and of every unit after it, by definition
+    here = (s.step, s.turn)
+    assert run.remaining_ms(now) == sum(
+        max(0, run.unit_left_ms(i, j, now))
+        for i, units in enumerate(s.units) for j in range(len(units)) if (i, j) >= here
+    )
     if not s.started:
         assert run.drift_ms() == 0
     assert run.events[0].kind == "plan"

@@ -53,12 +53,6 @@ _BLANK: tuple[str, ...] = ("." * _DIGIT_WIDTH,) * GLYPH_HEIGHT
 _HALF_BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
-def _bitmap(text: str) -> list[str]:
-    """The unscaled pixel rows of `text`, with one blank column between characters."""
-    glyphs = [_FONT.get(char, _BLANK) for char in text]
-    return [".".join(glyph[row] for glyph in glyphs) for row in range(GLYPH_HEIGHT)]
-
-
 def _plain(text: str, width: int, height: int) -> tuple[str, ...]:
     """`text` as ordinary characters on the middle row, for boxes too small for the font."""
     safe = "".join(char if char in _FONT else " " for char in text)[:width]
@@ -68,13 +62,29 @@ def _plain(text: str, width: int, height: int) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def scale_for(text: str, width: int, height: int) -> int:
-    """The largest scale at which `text` fits in `width` x `height` cells (0: none fits)."""
-    pixel_width = len(_bitmap(text)[0]) if text else 0
+_WIDTHS = {char: len(glyph[0]) for char, glyph in _FONT.items()}
+"""Each character's width in pixels."""
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    return tuple(_WIDTHS.get(char, _DIGIT_WIDTH) for char in text)
+
+
+@lru_cache(maxsize=64)
+def _scale(widths: tuple[int, ...], width: int, height: int) -> int:
+    pixel_width = sum(widths) + len(widths) - 1 if widths else 0
     by_height = (2 * height) // GLYPH_HEIGHT
     if pixel_width == 0:
         return by_height
     return min(width // pixel_width, by_height)
+
+
+def scale_for(text: str, width: int, height: int) -> int:
+    """The largest scale at which `text` fits in `width` x `height` cells (0: none fits).
+
+    It depends only on the characters' widths, so "04:59" and "03:12" share one cached answer
+    (this runs every second)."""
+    return _scale(_widths(text), width, height)
 
 
 @lru_cache(maxsize=512)
@@ -122,14 +132,16 @@ def _render_cached(text: str, width: int, height: int) -> tuple[str, ...]:
 
 def changed_columns(old: str, new: str, width: int, height: int) -> tuple[int, int] | None:
     """The first and last columns that differ between drawing `old` and `new` (None: all)."""
-    if len(old) != len(new) or not old:
+    widths = _widths(new)
+    if len(old) != len(new) or not old or _widths(old) != widths:
         return None
-    scale, left, glyphs = _layout(new, width, height)
-    if scale < 1 or scale != scale_for(old, width, height):
+    scale = _scale(widths, width, height)
+    if scale < 1:
         return None
-    x, first, last = left, width, -1
-    for a, b, glyph in zip(old, new, glyphs, strict=True):
-        right = x + len(glyph[0])
+    drawn = scale * (sum(widths) + len(widths) - 1)
+    x, first, last = (width - drawn) // 2, width, -1
+    for a, b, glyph_width in zip(old, new, widths, strict=True):
+        right = x + glyph_width * scale
         if a != b:
             first, last = min(first, x), max(last, right - 1)
         x = right + scale
