@@ -488,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
             samples.append(sample)
             print(
                 f"round {round_number + 1}/{args.rounds} {name:11} start-up "
-                f"{sample.startup_s:.3f} s  CPU {sample.cpu_percent:5.2f} %  "
+                f"{sample.startup_s:.3f} s  CPU {sample.cpu_sched_percent:5.3f} % (ticks "
+                f"{sample.cpu_percent:4.2f} %)  "
                 f"RSS {sample.rss_kib / 1024:.1f} MiB  out {sample.out_bytes_per_s:.0f} B/s"
                 + (f"  ({'; '.join(sample.notes)})" if sample.notes else ""),
                 flush=True,

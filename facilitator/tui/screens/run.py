@@ -105,18 +105,22 @@ class RunScreen(SavingMixin, Screen[None]):
             with Vertical(id="main"):
                 yield BigClock(id="clock")
                 yield StepBar(id="bar")
-                yield Static(id="turn")
-                yield Static(id="who")
-                yield Static(id="prompts")
-                yield Static(id="next")
+                # In a box of their own, so the 1 Hz repaint of the clock above does not
+                # render them again (Textual renders what shares a box with a changed widget).
+                with Vertical(id="step-text"):
+                    yield Static(id="turn")
+                    yield Static(id="who")
+                    yield Static(id="prompts")
+                    yield Static(id="next")
             with Vertical(id="side"):
                 yield Agenda(id="agenda")
                 yield Static(id="facilitator-notes")
-        with Vertical(id="notes-box"):
-            yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
-            yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
-        yield Static(id="save-warning")
-        yield Footer()
+        with Vertical(id="bottom"):  # one box, for the same reason as #step-text
+            with Vertical(id="notes-box"):
+                yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
+                yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="save-warning")
+            yield Footer()
 
     def on_mount(self) -> None:
         self._clock = self.query_one(BigClock)
