@@ -1,4 +1,7 @@
-"""Session files: the record of a meeting, saved atomically and privately, loaded with checks."""
+"""Session records: a meeting's record as a checked model, and loading a session file with checks.
+
+Writing is in session_files.py (where and how) and draft.py (what, without pydantic).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,12 @@ from typing import Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .draft import draft_from_run
 from .plan import StepShape
 from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, protocol_from_data
 from .run import Event, Run
-from .session_files import (
-    SessionFileError,
-    clean_text,
-    replace_file,
-    session_name,
-    write_new_file,
-)
+from .session_files import FORMAT, TRAILER, SessionFileError
 
-FORMAT = 1
-TRAILER = "# end of facilitator session\n"
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
 
 
@@ -134,44 +130,9 @@ def record_from_run(
     started_at: datetime,
     status: str = "in_progress",
 ) -> SessionRecord:
-    """The record of a run as it stands now."""
-    now = run.now_ms()
-    steps = []
-    for i, shape in enumerate(run.shapes):
-        turns = None
-        if shape.turn_names is not None:
-            turns = [
-                TurnRecord(
-                    who=who,
-                    planned_seconds=round(run.unit_planned_ms(i, j) / 1000),
-                    actual_seconds=round(run.unit_ran_ms(i, j, now) / 1000),
-                )
-                for j, who in enumerate(shape.turn_names)
-            ]
-        steps.append(
-            StepRecord(
-                title=shape.title,
-                planned_seconds=round(run.step_planned_ms(i) / 1000),
-                actual_seconds=round(run.step_ran_ms(i, now) / 1000),
-                notes=clean_text(notes.get(i, "")),
-                turns=turns,
-            )
-        )
-    finished = [e for e in run.events if e.kind == "finish"]
-    return SessionRecord(
-        protocol_id=protocol.id,
-        protocol_name=protocol.name,
-        total_planned_seconds=sum(s.planned_seconds for s in steps),
-        total_actual_seconds=sum(s.actual_seconds for s in steps),
-        status="completed" if status == "completed" else "in_progress",
-        started_at=started_at,
-        ended_at=finished[-1].at if finished and status == "completed" else None,
-        saved_at=run.clock.wall(),
-        clock_ms=now,
-        protocol=protocol.to_data(),
-        steps=steps,
-        events=[EventRecord.from_event(e) for e in run.events],
-        **{k: v for k, v in details.items() if v is not None},
+    """The record of a run as it stands now (see draft.py, which builds it for saving)."""
+    return SessionRecord.model_validate(
+        draft_from_run(run, protocol, details, notes, started_at, status).data
     )
 
 
@@ -185,21 +146,6 @@ def run_from_record(record: SessionRecord, clock: Any) -> Run:
         )
     except (RunError, ProtocolError) as exc:
         raise SessionFileError(f"the event log cannot be replayed: {exc}") from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Files
-
-
-def create_session_file(folder: Path, record: SessionRecord) -> Path:
-    """Write a new session file under a name no other file has; never overwrites."""
-    base = session_name(record.started_at, str(record.protocol.get("id", "")), record.group)
-    return write_new_file(folder, base, record.to_toml())
-
-
-def save_record(path: Path, record: SessionRecord) -> None:
-    """Replace a session file atomically: a failed write leaves the old file as it was."""
-    replace_file(path, record.to_toml())
 
 
 def _first_error(where: str, exc: ValidationError) -> str:

@@ -1,7 +1,7 @@
 """A meeting in progress: the run, the meeting details, the notes, and the file they go to.
 
-The session record (record.py, built on pydantic) is imported at the first save, which comes
-right after the run screen's first frame, so opening a meeting does not wait for it.
+A meeting is saved as a `Draft` (draft.py), without pydantic; the checked `SessionRecord`
+(record.py, pydantic) is needed only to read a session file back, as resuming does.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import Clock
+from .draft import Draft, draft_from_run
 from .fit import FitResult, describe_minutes
 from .plan import fitted_plan, initial_plan, shapes_for
 from .protocol import Protocol
 from .run import Run
-from .session_files import clean_text, ensure_dir
+from .session_files import Writable, clean_text, create_session_file, ensure_dir, save_record
 
 if TYPE_CHECKING:
     from .record import SessionRecord
@@ -108,12 +109,10 @@ class Session:
         """Keep the notes of a step (control characters dropped)."""
         self.notes[step] = clean_text(text)
 
-    def record(self, completed: bool = False) -> SessionRecord:
-        """The record as it stands now."""
-        from .record import record_from_run
-
+    def record(self, completed: bool = False) -> Draft:
+        """The record as it stands now, ready to write."""
         details = {k: v for k, v in asdict(self.details).items() if v is not None}
-        return record_from_run(
+        return draft_from_run(
             self.run, self.protocol, details, self.notes, self.started_at,
             status="completed" if completed else "in_progress",
         )
@@ -142,10 +141,8 @@ class Saver:
         self._written = -1
         self._identity = _identity(path) if path is not None else None
 
-    def save(self, seq: int, record: SessionRecord) -> Path | None:
+    def save(self, seq: int, record: Writable) -> Path | None:
         """Write `record` unless a newer one (higher `seq`) was written already."""
-        from .record import create_session_file, save_record
-
         with self._lock:
             if seq <= self._written:
                 return self.path
@@ -174,10 +171,8 @@ def rescue_dirs() -> list[Path]:
     ]
 
 
-def rescue(record: SessionRecord) -> Path:
+def rescue(record: Writable) -> Path:
     """Save a record somewhere else when its own file cannot be written; raises if nowhere works."""
-    from .record import create_session_file
-
     last: OSError | None = None
     for folder in rescue_dirs():
         try:

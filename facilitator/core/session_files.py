@@ -13,10 +13,27 @@ import tempfile
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from .protocol import CONTROL
 
 ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
+FORMAT = 1
+"""The session file format."""
+TRAILER = "# end of facilitator session\n"
+"""The last line of every session file: a file without it was cut off."""
+
+
+class Writable(Protocol):
+    """A session record that can be written (record.SessionRecord, draft.Draft)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def protocol(self) -> dict[str, Any]: ...
+    def to_toml(self) -> str: ...
 
 
 class SessionFileError(Exception):
@@ -110,3 +127,14 @@ def replace_file(path: Path, text: str) -> None:
             os.unlink(temp)
         raise
     sync_dir(path.parent)
+
+
+def create_session_file(folder: Path, record: Writable) -> Path:
+    """Write a new session file under a name no other file has; never overwrites."""
+    base = session_name(record.started_at, str(record.protocol.get("id", "")), record.group)
+    return write_new_file(folder, base, record.to_toml())
+
+
+def save_record(path: Path, record: Writable) -> None:
+    """Replace a session file atomically: a failed write leaves the old file as it was."""
+    replace_file(path, record.to_toml())

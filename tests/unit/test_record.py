@@ -15,19 +15,21 @@ import pytest
 import tomli_w
 
 from facilitator.core.clock import FakeClock
+from facilitator.core.draft import draft_from_run
 from facilitator.core.export import list_sessions, session_json, session_markdown
 from facilitator.core.plan import initial_plan, shapes_for
 from facilitator.core.protocol import Protocol, protocol_from_data
-from facilitator.core.record import (
-    SessionRecord,
-    create_session_file,
-    load_record,
-    record_from_run,
-    run_from_record,
-    save_record,
-)
+from facilitator.core.record import SessionRecord, load_record, record_from_run, run_from_record
 from facilitator.core.run import Run
-from facilitator.core.session_files import SessionFileError, clean_text, session_name, sessions_dir, slug
+from facilitator.core.session_files import (
+    SessionFileError,
+    clean_text,
+    create_session_file,
+    save_record,
+    session_name,
+    sessions_dir,
+    slug,
+)
 
 PARTICIPANTS = ["Ana", "Ben", "Chen"]
 DETAILS: dict[str, Any] = {
@@ -94,6 +96,33 @@ def valid_data() -> dict[str, Any]:
 
 
 # -- building a record -----------------------------------------------------------------------
+
+
+def keys_in_order(value: object) -> object:
+    """The data with every table's keys listed in order, so order differences show."""
+    if isinstance(value, dict):
+        return [(k, keys_in_order(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [keys_in_order(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("finish", [True, False])
+@pytest.mark.parametrize("details", [DETAILS, {}, {**DETAILS, "fit_minutes": 45}, {"group": "G"}])
+def test_the_draft_saves_exactly_what_the_checked_record_would(finish: bool, details: dict) -> None:
+    # The run screen saves a Draft (no pydantic); reading uses SessionRecord: same file.
+    run, _, protocol, started_at = played_run(finish)
+    status = "completed" if finish else "in_progress"
+    draft = draft_from_run(run, protocol, details, NOTES, started_at, status=status)
+    record = record_from_run(run, protocol, details, NOTES, started_at, status=status)
+    dumped = record.model_dump(mode="python", exclude_none=True)
+    assert keys_in_order(draft.data) == keys_in_order(dumped)
+    assert draft.to_toml() == record.to_toml()
+    assert (draft.started_at, draft.group, draft.protocol) == (
+        record.started_at, record.group, record.protocol)
+    assert ("ended_at" in draft.data) == finish
+
+
 
 
 def test_record_from_run_has_steps_with_planned_actual_notes_and_turns() -> None:
