@@ -1,7 +1,7 @@
 """Session files on disk: where they go, their names, and writing them safely.
 
-No pydantic here (see record.py for the record itself): the run screen needs these before
-its first frame, the record only at the first save.
+No pydantic here: a meeting is written from a `Draft` (draft.py); record.py, with pydantic,
+reads session files back.
 """
 
 from __future__ import annotations
