@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .record import FORMAT, TRAILER, SessionFileError, SessionRecord, load_record
+from .record import SessionRecord, load_record
+from .session_files import FORMAT, TRAILER, SessionFileError
 
 INDEX_NAME = ".facilitator-index.json"
 INDEX_VERSION = 2

@@ -9,14 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .draft import draft_from_run
+from .draft import Draft, draft_from_run
 from .plan import StepShape
 from .protocol import MAX_FILE_BYTES, Protocol, ProtocolError, parse_toml_text, protocol_from_data
 from .run import Event, Run
-from .session_files import FORMAT, TRAILER, SessionFileError
+from .session_files import FORMAT, SessionFileError
 
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
 
@@ -117,9 +116,8 @@ class SessionRecord(BaseModel):
         return shapes
 
     def to_toml(self) -> str:
-        """The file's text; it ends with TRAILER, so a cut-off file shows at a glance."""
-        data = self.model_dump(mode="python", exclude_none=True)
-        return tomli_w.dumps(data, multiline_strings=True) + TRAILER
+        """The file's text, written as a Draft writes it (one way to write a session file)."""
+        return Draft(self.model_dump(mode="python", exclude_none=True)).to_toml()
 
 
 def record_from_run(

@@ -14,8 +14,9 @@ from facilitator.cli import main
 from facilitator.core.catalog import INDEX_NAME, Catalog, matches
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
-from facilitator.core.record import TRAILER, load_record
+from facilitator.core.record import load_record
 from facilitator.core.session import Details, Session, begin
+from facilitator.core.session_files import TRAILER
 from facilitator.core.stats import protocol_stats, stats_text
 
 
