@@ -95,8 +95,14 @@ class Terminal:
         self.started = time.monotonic()
         try:
             self.process = subprocess.Popen(
-                argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
-                start_new_session=True, close_fds=True,
+                argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                close_fds=True,
             )
         finally:
             os.close(slave)
@@ -200,8 +206,7 @@ def quit_minimal(term: Terminal) -> None:
 APPS = {
     "facilitator": AppSpec(
         "facilitator",
-        lambda sessions: [str(FACILITATOR), "run", "tuning", "--sessions-dir", str(sessions),
-                          "--no-bell"],
+        lambda sessions: [str(FACILITATOR), "run", "tuning", "--sessions-dir", str(sessions), "--no-bell"],
         quit_facilitator,
     ),
     "minimal": AppSpec(
@@ -229,12 +234,19 @@ class Sample:
 
 
 def clean_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TEXTUAL", "FACILITATOR_")) and k not in ("NO_COLOR",)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "FACILITATOR_")) and k not in ("NO_COLOR",)
+    }
     env.update(
-        TERM="xterm-256color", COLUMNS=str(COLUMNS), LINES=str(LINES),
-        XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
+        TERM="xterm-256color",
+        COLUMNS=str(COLUMNS),
+        LINES=str(LINES),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
     )
     return env
 
@@ -277,10 +289,18 @@ def measure(spec: AppSpec, seconds: float) -> Sample:
     wall = t1 - t0
     cpu = (ticks1 - ticks0) / CLK_TCK
     return Sample(
-        app=spec.name, startup_s=startup, cpu_percent=100 * cpu / wall, cpu_s=cpu, wall_s=wall,
+        app=spec.name,
+        startup_s=startup,
+        cpu_percent=100 * cpu / wall,
+        cpu_s=cpu,
+        wall_s=wall,
         cpu_sched_percent=(ns1 - ns0) / 1e7 / wall,
-        rss_kib=memory["VmRSS"], hwm_kib=memory["VmHWM"], out_bytes_per_s=(out1 - out0) / wall,
-        returncode=returncode, killed=killed, notes=notes,
+        rss_kib=memory["VmRSS"],
+        hwm_kib=memory["VmHWM"],
+        out_bytes_per_s=(out1 - out0) / wall,
+        returncode=returncode,
+        killed=killed,
+        notes=notes,
     )
 
 
@@ -299,10 +319,14 @@ class Metric:
 
 METRICS = [
     Metric("startup_s", "start-up to first step on screen", "s", "{:.3f}", "startup"),
-    Metric("cpu_sched_percent", "CPU while ticking (schedstat, ns)", "% of a core",
-           "{:.3f}", "cpu"),
-    Metric("cpu_percent", "CPU while ticking, /proc/PID/stat cross-check (10 ms ticks)",
-           "% of a core", "{:.2f}", None),
+    Metric("cpu_sched_percent", "CPU while ticking (schedstat, ns)", "% of a core", "{:.3f}", "cpu"),
+    Metric(
+        "cpu_percent",
+        "CPU while ticking, /proc/PID/stat cross-check (10 ms ticks)",
+        "% of a core",
+        "{:.2f}",
+        None,
+    ),
     Metric("rss_kib", "resident memory (VmRSS) at end", "MiB", "{:.1f}", "rss"),
     Metric("hwm_kib", "peak resident memory (VmHWM)", "MiB", "{:.1f}", None),
     Metric("out_bytes_per_s", "terminal output while ticking", "B/s", "{:.0f}", None),
@@ -373,9 +397,15 @@ def cpu_model() -> str:
 def machine() -> str:
     """The machine, and the Python and Textual that both apps run on (the venv's)."""
     probe = subprocess.run(
-        [str(PYTHON), "-c", "import platform, importlib.metadata as m; "
-         "print(platform.python_version(), m.version('textual'))"],
-        capture_output=True, text=True, check=False,
+        [
+            str(PYTHON),
+            "-c",
+            "import platform, importlib.metadata as m; "
+            "print(platform.python_version(), m.version('textual'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     python, _, textual = probe.stdout.strip().partition(" ")
     return (
@@ -387,9 +417,9 @@ def machine() -> str:
 
 def code_version() -> str:
     """The commit measured, and whether the working tree had changes on top of it."""
+
     def git(*args: str) -> str:
-        result = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
-                                check=False)
+        result = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
         return result.stdout.strip() if result.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD")
@@ -428,7 +458,8 @@ def record(section: str, history_line: str) -> None:
     history = []
     if "### History" in mine:
         history = [
-            line for line in mine[mine.index("### History") :].splitlines()
+            line
+            for line in mine[mine.index("### History") :].splitlines()
             if line.startswith("| ") and not line.startswith(("| date", "| ---"))
         ]
     history.append(history_line)
@@ -436,11 +467,12 @@ def record(section: str, history_line: str) -> None:
         "## Run screen against a minimal Textual app\n\n"
         "Written by `bench/bench_run_screen.py` (see bench/README.md): each run replaces the\n"
         "latest run and adds a line to the history; the analysis is kept.\n\n"
-        + section + "\n" + analysis
+        + section
+        + "\n"
+        + analysis
         + "### History\n\n"
         "| date | rounds | start-up ratio | CPU ratio | RSS ratio | all budgets met |\n"
-        "| --- | ---: | ---: | ---: | ---: | :---: |\n"
-        + "\n".join(history) + "\n"
+        "| --- | ---: | ---: | ---: | ---: | :---: |\n" + "\n".join(history) + "\n"
     )
     RESULTS.write_text(before + BEGIN + "\n" + block + END + after, encoding="utf-8")
 
@@ -455,19 +487,29 @@ def ratio(fac: dict[str, float], base: dict[str, float], key: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds per app (default 5)")
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="seconds of ticking measured for CPU (default 10)")
-    parser.add_argument("--no-record", action="store_true",
-                        help="print the results only; leave bench/RESULTS.md alone")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="seconds of ticking measured for CPU (default 10)"
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="print the results only; leave bench/RESULTS.md alone"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.seconds <= 0:
         parser.error("--rounds must be at least 1 and --seconds above 0")
     if not FACILITATOR.exists():
         parser.error(f"{FACILITATOR} not found: set up the venv first (python3 dev.py test)")
 
-    command = "cd " + shlex.quote(str(ROOT)) + " && " + shlex.join(
-        [os.path.relpath(sys.executable, ROOT), os.path.relpath(__file__, ROOT),
-         *(argv if argv is not None else sys.argv[1:])]
+    command = (
+        "cd "
+        + shlex.quote(str(ROOT))
+        + " && "
+        + shlex.join(
+            [
+                os.path.relpath(sys.executable, ROOT),
+                os.path.relpath(__file__, ROOT),
+                *(argv if argv is not None else sys.argv[1:]),
+            ]
+        )
     )
     when = dt.datetime.now().astimezone()
     code = code_version()  # before the run: others may be editing the tree meanwhile

@@ -35,10 +35,28 @@ from facilitator.core.library import find, load_library
 from facilitator.core.record import load_record
 from facilitator.core.session import Details, Session, begin
 
-PROTOCOLS = ["tuning", "consultancy", "atlas", "collaborative-assessment-conference",
-             "peeling-the-onion", "final-word", "success-analysis"]
-WORDS = ["rubric", "student", "draft", "feedback", "evidence", "question", "writing", "maths",
-         "reading", "plan", "next"]
+PROTOCOLS = [
+    "tuning",
+    "consultancy",
+    "atlas",
+    "collaborative-assessment-conference",
+    "peeling-the-onion",
+    "final-word",
+    "success-analysis",
+]
+WORDS = [
+    "rubric",
+    "student",
+    "draft",
+    "feedback",
+    "evidence",
+    "question",
+    "writing",
+    "maths",
+    "reading",
+    "plan",
+    "next",
+]
 
 
 def make_sessions(folder: Path, count: int, seed: int = 7) -> None:
@@ -49,8 +67,9 @@ def make_sessions(folder: Path, count: int, seed: int = 7) -> None:
         clock = FakeClock()
         clock.advance(k * 3600 * 24 * 3.5)
         names = ["Ana", "Ben", "Chi", "Dev", "Eli"][: rng.randint(3, 5)]
-        session = Session.new(protocol, Details(group=f"Team {k % 12}", presenter=rng.choice(names),
-                                                participants=names), clock)
+        session = Session.new(
+            protocol, Details(group=f"Team {k % 12}", presenter=rng.choice(names), participants=names), clock
+        )
         saver = begin(session, folder)
         run = session.run
         run.toggle()
@@ -83,7 +102,9 @@ def check(folder: Path) -> None:
         record = load_record(folder / name)
         s = listed[name]
         assert (s.status, s.group, s.actual) == (
-            record.status, record.group, sum(x.actual_seconds for x in record.steps)
+            record.status,
+            record.group,
+            sum(x.actual_seconds for x in record.steps),
         ), name
 
 
@@ -111,7 +132,12 @@ def main() -> int:
         print(f"made {args.files} session files ({size / 1e6:.1f} MB) in {made:.1f} s")
         rng = random.Random(3)
         results: dict[str, list[float]] = {
-            "tomllib": [], "cold": [], "warm": [], "changed": [], "full cold": [], "full warm": [],
+            "tomllib": [],
+            "cold": [],
+            "warm": [],
+            "changed": [],
+            "full cold": [],
+            "full warm": [],
         }
         for _ in range(args.rounds):
             results["tomllib"].append(time_it(lambda: parse_all(folder)))
@@ -135,8 +161,14 @@ def main() -> int:
             "| what | seconds | × tomllib | budget | met |",
             "| --- | --- | --- | --- | --- |",
         ]
-        budgets = {"tomllib": None, "cold": 1.0, "warm": 0.25, "changed": 0.25,
-                   "full cold": None, "full warm": 0.25}
+        budgets = {
+            "tomllib": None,
+            "cold": 1.0,
+            "warm": 0.25,
+            "changed": 0.25,
+            "full cold": None,
+            "full warm": 0.25,
+        }
         ok = True
         for name, seconds in med.items():
             budget = budgets[name]

@@ -34,7 +34,9 @@ def _sessions_option(parser: argparse.ArgumentParser, default: object = None) ->
     # Sub-commands pass argparse.SUPPRESS: their default must not wipe out the same option
     # given before the command (`facilitator --sessions-dir DIR sessions`).
     parser.add_argument(
-        "--sessions-dir", metavar="DIR", default=default,
+        "--sessions-dir",
+        metavar="DIR",
+        default=default,
         help="where session files are saved (default: $FACILITATOR_SESSIONS_DIR or ./sessions)",
     )
 
@@ -43,22 +45,35 @@ def _meeting_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--group", default="", help="the group or team meeting")
     parser.add_argument("--presenter", default="", help="who brings the work or dilemma")
     parser.add_argument("--facilitator", default="", help="who facilitates")
-    parser.add_argument("--participants", default="", metavar='"A, B, C"',
-                        help="names, separated by commas (turns are taken in this order)")
-    parser.add_argument("--people", type=int, metavar="N",
-                        help="how many people take turns, when no names are given")
+    parser.add_argument(
+        "--participants",
+        default="",
+        metavar='"A, B, C"',
+        help="names, separated by commas (turns are taken in this order)",
+    )
+    parser.add_argument(
+        "--people", type=int, metavar="N", help="how many people take turns, when no names are given"
+    )
     parser.add_argument("--question", default="", help="the focusing question")
-    parser.add_argument("--fit", type=float, metavar="MINUTES",
-                        help="scale the steps to fit this many minutes (floors kept)")
+    parser.add_argument(
+        "--fit", type=float, metavar="MINUTES", help="scale the steps to fit this many minutes (floors kept)"
+    )
 
 
 def _display_options(parser: argparse.ArgumentParser, sub: bool = False) -> None:
     # Sub-commands keep the value given before the command: see _sessions_option.
-    parser.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name",
-                        default=argparse.SUPPRESS if sub else None)
-    parser.add_argument("--no-bell", action="store_true",
-                        help="no terminal bell when time runs out",
-                        default=argparse.SUPPRESS if sub else False)
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="light, dark, or any Textual theme name",
+        default=argparse.SUPPRESS if sub else None,
+    )
+    parser.add_argument(
+        "--no-bell",
+        action="store_true",
+        help="no terminal bell when time runs out",
+        default=argparse.SUPPRESS if sub else False,
+    )
 
 
 def build_parser() -> Parser:
@@ -85,7 +100,8 @@ def build_parser() -> Parser:
     show.add_argument("--markdown", action="store_true", help="as Markdown")
 
     validate = sub.add_parser(
-        "validate", help="check protocol files (exit 1 if any is invalid)",
+        "validate",
+        help="check protocol files (exit 1 if any is invalid)",
         description="Check protocol files. Problems are printed one per line as FILE: PLACE: "
         "PROBLEM, with steps numbered from 1 (steps[3] is the third step), or FILE:LINE:COL: "
         "for TOML syntax.",
@@ -97,7 +113,8 @@ def build_parser() -> Parser:
     _sessions_option(sessions, argparse.SUPPRESS)
 
     stats = sub.add_parser(
-        "stats", help="across sessions: typical length, which steps run over",
+        "stats",
+        help="across sessions: typical length, which steps run over",
         description="For each protocol: how many sessions, their typical length, and for each "
         "step how often and by how much it ran over (by 30 s or more).",
     )
@@ -116,7 +133,8 @@ def build_parser() -> Parser:
     _display_options(review, sub=True)
 
     follow = sub.add_parser(
-        "follow", help="a read-only view of the live session for a second screen",
+        "follow",
+        help="a read-only view of the live session for a second screen",
         description="Follow a live session from a second terminal (e.g. on the projector): "
         "step, prompts, who speaks, the time and the agenda; never notes. With no SESSION, "
         "the newest unfinished one, waiting until there is one.",
@@ -126,7 +144,8 @@ def build_parser() -> Parser:
     _sessions_option(follow, argparse.SUPPRESS)
 
     serve = sub.add_parser(
-        "serve", help="the follow view in a web browser",
+        "serve",
+        help="the follow view in a web browser",
         description="Serve the follow view to web browsers. Only this computer can see it "
         "unless --host names a network address. Read-only: nothing a browser sends changes "
         "the session.",
@@ -203,8 +222,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     folder = sessions_dir(args.sessions_dir)
     found = Catalog(folder).summaries()
     if args.json:
-        print(json.dumps([s.to_json() | {"path": str(folder / s.name)} for s in found],
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [s.to_json() | {"path": str(folder / s.name)} for s in found], indent=2, ensure_ascii=False
+            )
+        )
         return OK
     if not found:
         print(f"No sessions in {folder}")
@@ -214,11 +236,18 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         if not s.readable:
             rows.append(("?", "?", "", "", "", "", "unreadable", s.name))
             continue
-        rows.append((
-            s.started_at.strftime("%Y-%m-%d %H:%M") if s.started_at else "?",
-            s.protocol_id, s.group, s.presenter, clock_text(s.planned), clock_text(s.actual),
-            s.status.replace("_", " "), s.name,
-        ))
+        rows.append(
+            (
+                s.started_at.strftime("%Y-%m-%d %H:%M") if s.started_at else "?",
+                s.protocol_id,
+                s.group,
+                s.presenter,
+                clock_text(s.planned),
+                clock_text(s.actual),
+                s.status.replace("_", " "),
+                s.name,
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])

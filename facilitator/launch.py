@@ -19,8 +19,11 @@ class LaunchError(Exception):
 
 def details_from(args: argparse.Namespace) -> Details:
     return Details(
-        group=args.group, facilitator=args.facilitator, presenter=args.presenter,
-        participants=Details.split_names(args.participants), focus_question=args.question,
+        group=args.group,
+        facilitator=args.facilitator,
+        presenter=args.presenter,
+        participants=Details.split_names(args.participants),
+        focus_question=args.question,
         fit_minutes=args.fit,
     )
 
@@ -47,9 +50,7 @@ def review_path(name: str | None, folder: Path) -> Path | None:
     return resume_path(name, folder) if name else None
 
 
-def make_app(
-    args: argparse.Namespace, library: Library | None = None, clock: Clock | None = None
-):  # noqa: ANN201 - returns FacilitatorApp; imported lazily so plain commands skip Textual
+def make_app(args: argparse.Namespace, library: Library | None = None, clock: Clock | None = None):  # noqa: ANN201 - returns FacilitatorApp; imported lazily so plain commands skip Textual
     """Build the app for what the command line asked: shared by the CLI and the tests."""
     from .tui.app import FacilitatorApp
 
@@ -70,9 +71,7 @@ def make_app(
         except SessionFileError as exc:
             raise LaunchError(str(exc)) from None
         saver = Saver(path.parent, path)
-        return FacilitatorApp(
-            library, folder, clock, session=(session, saver), notice=message, **options
-        )
+        return FacilitatorApp(library, folder, clock, session=(session, saver), notice=message, **options)
     if args.command != "run":
         from .core.resume import resumable
 
@@ -110,11 +109,13 @@ def launch(args: argparse.Namespace) -> int:
     path: Path | None = app.saved_path
     screen_session = app.last_session
     if app.rescued and path is not None:
-        print(f"facilitator: could not save in {sessions_dir(args.sessions_dir)}; "
-              f"the session was saved instead to {path}", file=sys.stderr)
+        print(
+            f"facilitator: could not save in {sessions_dir(args.sessions_dir)}; "
+            f"the session was saved instead to {path}",
+            file=sys.stderr,
+        )
     elif path is not None:
         print(f"Session saved: {path}")
     elif screen_session is not None and screen_session.path is not None:
-        print(f"Session saved, not finished: {screen_session.path} "
-              "(carry on with: facilitator resume)")
+        print(f"Session saved, not finished: {screen_session.path} (carry on with: facilitator resume)")
     return 0

@@ -56,8 +56,10 @@ def audience(host: str) -> str:
         loopback = host == "localhost"
     if loopback:
         return "only this computer can open it"
-    return ("anyone on your network who can reach this computer can open it and see the steps, "
-            "prompts and time (never notes); stop with ctrl+c")
+    return (
+        "anyone on your network who can reach this computer can open it and see the steps, "
+        "prompts and time (never notes); stop with ctrl+c"
+    )
 
 
 def follow_command(folder: Path, path: Path | None, theme: str | None = None) -> str:
@@ -79,15 +81,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     package = Path(textual_serve.__file__).resolve().parent
     templates = offline_templates(package / "templates", Path(tempfile.mkdtemp(prefix="facilitator-serve-")))
     server = Server(
-        follow_command(folder, path, args.theme), host=args.host, port=args.port, title="facilitator",
-        statics_path=package / "static", templates_path=templates,
+        follow_command(folder, path, args.theme),
+        host=args.host,
+        port=args.port,
+        title="facilitator",
+        statics_path=package / "static",
+        templates_path=templates,
     )
-    print(f"facilitator: serving the meeting at http://{args.host}:{args.port}: {audience(args.host)}",
-          file=sys.stderr, flush=True)
+    print(
+        f"facilitator: serving the meeting at http://{args.host}:{args.port}: {audience(args.host)}",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         server.serve()
     except OSError as exc:
-        print(f"facilitator: cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); "
-              "try another --port", file=sys.stderr)
+        print(
+            f"facilitator: cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); "
+            "try another --port",
+            file=sys.stderr,
+        )
         return 2
     return 0

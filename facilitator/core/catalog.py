@@ -122,19 +122,31 @@ def _quick(path: Path) -> Summary | None:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     fields = {
-        "status": str, "started_at": datetime, "protocol_id": str, "protocol_name": str,
-        "group": str, "presenter": str, "facilitator": str,
-        "total_planned_seconds": int, "total_actual_seconds": int,
+        "status": str,
+        "started_at": datetime,
+        "protocol_id": str,
+        "protocol_name": str,
+        "group": str,
+        "presenter": str,
+        "facilitator": str,
+        "total_planned_seconds": int,
+        "total_actual_seconds": int,
     }
     if data.get("format") != FORMAT or data.get("status") not in ("in_progress", "completed"):
         return None
     if not all(isinstance(data.get(key), kind) for key, kind in fields.items()):
         return None
     return Summary(
-        name=path.name, started_at=data["started_at"], status=data["status"],
-        protocol_id=data["protocol_id"], protocol_name=data["protocol_name"],
-        group=data["group"], presenter=data["presenter"], facilitator=data["facilitator"],
-        planned=data["total_planned_seconds"], actual=data["total_actual_seconds"],
+        name=path.name,
+        started_at=data["started_at"],
+        status=data["status"],
+        protocol_id=data["protocol_id"],
+        protocol_name=data["protocol_name"],
+        group=data["group"],
+        presenter=data["presenter"],
+        facilitator=data["facilitator"],
+        planned=data["total_planned_seconds"],
+        actual=data["total_actual_seconds"],
     )
 
 
@@ -179,8 +191,11 @@ class Catalog:
             if identity is None:
                 continue
             cached = self._cache.get(entry.name)
-            if cached and cached[0] == identity and (not full or cached[1].steps is not None
-                                                      or not cached[1].readable):
+            if (
+                cached
+                and cached[0] == identity
+                and (not full or cached[1].steps is not None or not cached[1].readable)
+            ):
                 found[entry.name] = cached
                 continue
             path = Path(entry.path)
@@ -229,9 +244,18 @@ def matches(summary: Summary, query: str) -> bool:
     if not words:
         return True
     when = summary.started_at.strftime("%Y-%m-%d %a %b") if summary.started_at else ""
-    haystack = " ".join([
-        summary.name, summary.protocol_id, summary.protocol_name, summary.group,
-        summary.presenter, summary.facilitator, summary.status, when, summary.notes or "",
-        summary.problem or "",
-    ]).casefold()
+    haystack = " ".join(
+        [
+            summary.name,
+            summary.protocol_id,
+            summary.protocol_name,
+            summary.group,
+            summary.presenter,
+            summary.facilitator,
+            summary.status,
+            when,
+            summary.notes or "",
+            summary.problem or "",
+        ]
+    ).casefold()
     return all(word in haystack for word in words)

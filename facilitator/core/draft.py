@@ -19,7 +19,11 @@ from .run import Event, Run
 from .session_files import FORMAT, TRAILER, clean_text
 
 DETAILS: dict[str, Any] = {
-    "group": "", "facilitator": "", "presenter": "", "participants": [], "focus_question": "",
+    "group": "",
+    "facilitator": "",
+    "presenter": "",
+    "participants": [],
+    "focus_question": "",
     "fit_minutes": None,
 }
 """The meeting details a record has, with their defaults (as SessionRecord declares them)."""

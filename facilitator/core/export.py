@@ -60,8 +60,10 @@ def agenda_text(protocol: Protocol, width: int = 78) -> str:
     out = [protocol.name, "=" * min(len(protocol.name), width)]
     if protocol.summary:
         out.append(protocol.summary)
-    out.append(f"Steps: {len(protocol.steps)} · Total: {total_text(protocol)}"
-               + (f" · Group: {protocol.group_size}" if protocol.group_size else ""))
+    out.append(
+        f"Steps: {len(protocol.steps)} · Total: {total_text(protocol)}"
+        + (f" · Group: {protocol.group_size}" if protocol.group_size else "")
+    )
     if protocol.purpose:
         out += ["", *textwrap.wrap(protocol.purpose, width)]
     if protocol.norms:
@@ -152,8 +154,10 @@ def session_markdown(record: SessionRecord) -> str:
         out += ["", f"### {number}. {_md(step.title)}", ""]
         for turn_number, turn in enumerate(step.turns or [], start=1):
             who = f" · {_md(turn.who)}" if turn.who else ""
-            out.append(f"- Turn {turn_number}{who}: {_overrun(turn.planned_seconds, turn.actual_seconds)}"
-                       f" of {clock_text(turn.planned_seconds)}")
+            out.append(
+                f"- Turn {turn_number}{who}: {_overrun(turn.planned_seconds, turn.actual_seconds)}"
+                f" of {clock_text(turn.planned_seconds)}"
+            )
         if step.turns:
             out.append("")
         out.append(step.notes.strip() if step.notes.strip() else "*(no notes)*")
@@ -186,6 +190,5 @@ def list_sessions(folder: Path) -> list[Listed]:
             found.append(Listed(path, load_record(path), None))
         except SessionFileError as exc:
             found.append(Listed(path, None, str(exc)))
-    found.sort(key=lambda f: (f.record.started_at.timestamp() if f.record else 0, f.path.name),
-               reverse=True)
+    found.sort(key=lambda f: (f.record.started_at.timestamp() if f.record else 0, f.path.name), reverse=True)
     return found

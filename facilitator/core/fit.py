@@ -49,10 +49,7 @@ def _continuous(items: list[FitItem], floors: list[int], target: float) -> list[
     """Seconds per turn scaled by one factor so the total is `target`, floors and caps kept."""
 
     def scaled(scale: float) -> list[float]:
-        return [
-            min(max(item.seconds * scale, f), MAX_UNIT_S)
-            for item, f in zip(items, floors, strict=True)
-        ]
+        return [min(max(item.seconds * scale, f), MAX_UNIT_S) for item, f in zip(items, floors, strict=True)]
 
     def total_of(values: list[float]) -> float:
         return sum(v * item.count for v, item in zip(values, items, strict=True))
@@ -111,8 +108,7 @@ def fit(items: list[FitItem], target_seconds: float) -> FitResult:
 
     ideal = _continuous(items, floors, target)
     chosen = [
-        min(max(f, int(round(x / UNIT_S)) * UNIT_S), MAX_UNIT_S)
-        for x, f in zip(ideal, floors, strict=True)
+        min(max(f, int(round(x / UNIT_S)) * UNIT_S), MAX_UNIT_S) for x, f in zip(ideal, floors, strict=True)
     ]
     singles = [i for i, item in enumerate(items) if item.count == 1]
     multi = [i for i, item in enumerate(items) if item.count > 1]

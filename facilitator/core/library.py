@@ -49,9 +49,7 @@ class Library:
         return sorted(self.protocols.values(), key=lambda f: f.protocol.name.casefold())
 
 
-def search_path(
-    cwd: Path | None = None, env: Mapping[str, str] | None = None
-) -> list[tuple[str, Path]]:
+def search_path(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[tuple[str, Path]]:
     """The places protocols are looked for, earliest first, each with a short label."""
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd

@@ -24,9 +24,7 @@ class StepShape:
         return 1 if self.turn_names is None else len(self.turn_names)
 
 
-def shapes_for(
-    protocol: Protocol, participants: list[str], people: int | None = None
-) -> list[StepShape]:
+def shapes_for(protocol: Protocol, participants: list[str], people: int | None = None) -> list[StepShape]:
     """The engine's view of a protocol, with turns named after the participants."""
     count = people if people is not None else (len(participants) or None)
     shapes = []

@@ -98,9 +98,7 @@ class Protocol:
     def to_data(self) -> dict[str, Any]:
         """The protocol as plain data (what a session file keeps), without empty optional keys."""
         data = {k: v for k, v in vars(self).items() if k != "steps"}
-        data["steps"] = [
-            {k: v for k, v in vars(step).items() if v is not None} for step in self.steps
-        ]
+        data["steps"] = [{k: v for k, v in vars(step).items() if v is not None} for step in self.steps]
         return _copy_lists(data)
 
     @classmethod
@@ -132,9 +130,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 def parse_toml_text(raw: bytes, where: str, limit: int = MAX_FILE_BYTES) -> dict[str, Any]:
     """Decode and parse TOML bytes, or raise ProtocolError with `where:LINE:COL:` for syntax."""
     if len(raw) > limit:
-        raise ProtocolError(
-            [f"{where}: the file is larger than {limit // 1024} KiB; split or shorten it"]
-        )
+        raise ProtocolError([f"{where}: the file is larger than {limit // 1024} KiB; split or shorten it"])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -227,9 +227,7 @@ def check(data: dict[str, Any], where: str, protocol_id: str) -> Protocol:
     try:
         model = ProtocolModel.model_validate({**data, "id": protocol_id})
     except ValidationError as exc:
-        raise ProtocolError(
-            [f"{where}: {_place(e['loc'])}: {_message(e)}" for e in exc.errors()]
-        ) from None
+        raise ProtocolError([f"{where}: {_place(e['loc'])}: {_message(e)}" for e in exc.errors()]) from None
     roles = _role_problems(model)
     if roles:
         raise ProtocolError([f"{where}: {place}: {message}" for place, message in roles])

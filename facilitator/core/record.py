@@ -57,7 +57,11 @@ class EventRecord(BaseModel):
 
     def to_event(self) -> Event:
         return Event(
-            kind=self.kind, t_ms=self.t_ms, at=self.at, step=self.step, turn=self.turn,
+            kind=self.kind,
+            t_ms=self.t_ms,
+            at=self.at,
+            step=self.step,
+            turn=self.turn,
             planned_ms=self.planned_ms,
             plan_ms=None if self.plan_ms is None else tuple(map(tuple, self.plan_ms)),
         )
@@ -65,7 +69,11 @@ class EventRecord(BaseModel):
     @classmethod
     def from_event(cls, event: Event) -> EventRecord:
         return cls(
-            at=event.at, kind=event.kind, step=event.step, turn=event.turn, t_ms=event.t_ms,
+            at=event.at,
+            kind=event.kind,
+            step=event.step,
+            turn=event.turn,
+            t_ms=event.t_ms,
             planned_ms=event.planned_ms,
             plan_ms=None if event.plan_ms is None else [list(u) for u in event.plan_ms],
         )
@@ -181,6 +189,8 @@ def load_record(path: Path) -> SessionRecord:
     except ProtocolError as exc:
         raise SessionFileError(exc.problems[0]) from None
     if len(protocol.steps) != len(record.steps):
-        raise SessionFileError(f"{where}: steps: the file has {len(record.steps)} steps "
-                               f"but its protocol has {len(protocol.steps)}")
+        raise SessionFileError(
+            f"{where}: steps: the file has {len(record.steps)} steps "
+            f"but its protocol has {len(protocol.steps)}"
+        )
     return record

@@ -141,9 +141,7 @@ class Run:
             self._unit().actual_ms = 0
             s.segment_start_ms = t
         elif event.kind == "adapt":
-            if event.plan_ms is None or [len(u) for u in event.plan_ms] != [
-                len(u) for u in s.units
-            ]:
+            if event.plan_ms is None or [len(u) for u in event.plan_ms] != [len(u) for u in s.units]:
                 raise RunError("adapt does not match the plan")
             for step_units, new in zip(s.units, event.plan_ms, strict=True):
                 for unit, ms in zip(step_units, new, strict=True):
@@ -324,14 +322,10 @@ class Run:
         if not later:
             return None, "This is the last step: there is nothing after it to adapt."
         now = self.now_ms()
-        current = sum(
-            max(0, self.unit_left_ms(s.step, j, now))
-            for j in range(s.turn, len(s.units[s.step]))
-        )
+        current = sum(max(0, self.unit_left_ms(s.step, j, now)) for j in range(s.turn, len(s.units[s.step])))
         available = s.scheduled_end_ms - now - current
         items = [
-            FitItem(s.units[i][0].planned_ms / 1000, self.shapes[i].floor_ms / 1000,
-                    len(s.units[i]))
+            FitItem(s.units[i][0].planned_ms / 1000, self.shapes[i].floor_ms / 1000, len(s.units[i]))
             for i in later
         ]
         result = fit(items, max(0, available) / 1000)
@@ -343,8 +337,7 @@ class Run:
             new = seconds * 1000 * len(s.units[i])
             if new != old:
                 changes.append(
-                    f"{self.shapes[i].title} {describe_minutes(old / 1000)}"
-                    f" → {describe_minutes(new / 1000)}"
+                    f"{self.shapes[i].title} {describe_minutes(old / 1000)} → {describe_minutes(new / 1000)}"
                 )
         if not changes:
             return None, "The rest of the plan already ends on time: nothing changed."
@@ -387,8 +380,14 @@ class Run:
         s = self.state
         return (
             tuple(tuple((u.planned_ms, u.actual_ms) for u in units) for units in s.units),
-            s.step, s.turn, s.started, s.running, s.finished, s.segment_start_ms,
-            s.scheduled_end_ms, frozenset(s.visited),
+            s.step,
+            s.turn,
+            s.started,
+            s.running,
+            s.finished,
+            s.segment_start_ms,
+            s.scheduled_end_ms,
+            frozenset(s.visited),
         )
 
 

@@ -70,9 +70,7 @@ def plan_for(
 class Session:
     """A protocol being run for a group, with notes per step, saved to one file."""
 
-    def __init__(
-        self, protocol: Protocol, details: Details, run: Run, started_at: datetime
-    ) -> None:
+    def __init__(self, protocol: Protocol, details: Details, run: Run, started_at: datetime) -> None:
         self.protocol = protocol
         self.details = details
         self.run = run
@@ -81,9 +79,7 @@ class Session:
         self.path: Path | None = None
 
     @classmethod
-    def new(
-        cls, protocol: Protocol, details: Details, clock: Clock, people: int | None = None
-    ) -> Session:
+    def new(cls, protocol: Protocol, details: Details, clock: Clock, people: int | None = None) -> Session:
         """A new session, its plan set (and fitted) but its timer not started."""
         shapes, plan, _ = plan_for(protocol, details, people)
         run = Run(shapes, clock)
@@ -96,11 +92,16 @@ class Session:
         from .record import run_from_record
 
         details = Details(
-            record.group, record.facilitator, record.presenter, list(record.participants),
-            record.focus_question, record.fit_minutes,
+            record.group,
+            record.facilitator,
+            record.presenter,
+            list(record.participants),
+            record.focus_question,
+            record.fit_minutes,
         )
-        session = cls(record.protocol_model(str(path)), details, run_from_record(record, clock),
-                      record.started_at)
+        session = cls(
+            record.protocol_model(str(path)), details, run_from_record(record, clock), record.started_at
+        )
         session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
         session.path = path
         return session
@@ -113,7 +114,11 @@ class Session:
         """The record as it stands now, ready to write."""
         details = {k: v for k, v in asdict(self.details).items() if v is not None}
         return draft_from_run(
-            self.run, self.protocol, details, self.notes, self.started_at,
+            self.run,
+            self.protocol,
+            details,
+            self.notes,
+            self.started_at,
             status="completed" if completed else "in_progress",
         )
 

@@ -58,19 +58,28 @@ def protocol_stats(summaries: list[Summary], protocol_id: str | None = None) -> 
         for title in titles:
             runs = per_step[title]
             overs = [a - p for p, a in runs if a - p >= OVER_S]
-            steps.append(StepStat(
-                title=title, runs=len(runs), overruns=len(overs),
-                typical_over=int(median(overs)) if overs else 0,
-                typical_planned=int(median(p for p, _ in runs)) if runs else 0,
-                typical_actual=int(median(a for _, a in runs)) if runs else 0,
-            ))
+            steps.append(
+                StepStat(
+                    title=title,
+                    runs=len(runs),
+                    overruns=len(overs),
+                    typical_over=int(median(overs)) if overs else 0,
+                    typical_planned=int(median(p for p, _ in runs)) if runs else 0,
+                    typical_actual=int(median(a for _, a in runs)) if runs else 0,
+                )
+            )
         name = (done or items)[0].protocol_name or pid
-        out.append(ProtocolStat(
-            protocol_id=pid, name=name, sessions=len(done), unfinished=len(items) - len(done),
-            typical_length=int(median(s.actual for s in done)) if done else 0,
-            typical_planned=int(median(s.planned for s in done)) if done else 0,
-            steps=tuple(steps),
-        ))
+        out.append(
+            ProtocolStat(
+                protocol_id=pid,
+                name=name,
+                sessions=len(done),
+                unfinished=len(items) - len(done),
+                typical_length=int(median(s.actual for s in done)) if done else 0,
+                typical_planned=int(median(s.planned for s in done)) if done else 0,
+                steps=tuple(steps),
+            )
+        )
     out.sort(key=lambda p: (-p.sessions, p.name.casefold()))
     return out
 
@@ -89,7 +98,7 @@ def step_line(stat: StepStat) -> str:
         return "never run"
     if stat.overruns == 0:
         return "kept its time" if stat.runs == 1 else f"kept its time in all {stat.runs} sessions"
-    return (f"ran over in {stat.overruns} of {stat.runs}, typically by {clock_text(stat.typical_over)}")
+    return f"ran over in {stat.overruns} of {stat.runs}, typically by {clock_text(stat.typical_over)}"
 
 
 def stats_text(stats: list[ProtocolStat], width: int = 100) -> str:

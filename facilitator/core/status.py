@@ -131,7 +131,13 @@ def agenda_rows(run: Run) -> list[AgendaRow]:
         # second, so the agenda is not repainted every second.
         shown = ran - ran % 60_000 if state == "current" else ran
         rows.append(
-            AgendaRow(i + 1, shape.title, short_time(planned), short_time(shown) if shown else "",
-                      state, ran > planned)
+            AgendaRow(
+                i + 1,
+                shape.title,
+                short_time(planned),
+                short_time(shown) if shown else "",
+                state,
+                ran > planned,
+            )
         )
     return rows

@@ -117,8 +117,12 @@ class FollowScreen(Screen[None]):
         self.set_class(m.ready, "-ready")
         self.query_one(Agenda).show(run)
         where = f"Following {self.follower.path.name}"
-        self._texts.set("#follow-line", f"{where} · {view.group} · read-only · q quits"
-                     if view.group else f"{where} · read-only · q quits")
+        self._texts.set(
+            "#follow-line",
+            f"{where} · {view.group} · read-only · q quits"
+            if view.group
+            else f"{where} · read-only · q quits",
+        )
 
 
 class FollowApp(App[None]):
@@ -127,8 +131,9 @@ class FollowApp(App[None]):
     CSS_PATH = "follow.tcss"
     TITLE = "facilitator follow"
 
-    def __init__(self, folder: Path, path: Path | None = None, clock: Clock | None = None,
-                 theme: str | None = None) -> None:
+    def __init__(
+        self, folder: Path, path: Path | None = None, clock: Clock | None = None, theme: str | None = None
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.path = path

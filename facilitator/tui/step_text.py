@@ -34,11 +34,17 @@ class TextSlots:
         content = Content(text)
         width = widget.size.width  # of the content area
         same_shape = (
-            old is not None and bool(old) == bool(text) and "\n" not in old + text
-            and cell_len(old) <= width and content.cell_length <= width
+            old is not None
+            and bool(old) == bool(text)
+            and "\n" not in old + text
+            and cell_len(old) <= width
+            and content.cell_length <= width
             # an auto-width widget is as wide as its text: it keeps its width if the text does
-            and (not widget.styles.width or not widget.styles.width.is_auto
-                 or cell_len(old) == content.cell_length)
+            and (
+                not widget.styles.width
+                or not widget.styles.width.is_auto
+                or cell_len(old) == content.cell_length
+            )
         )
         widget.update(content, layout=not same_shape)
         widget.set_class(not text, "-empty")

@@ -44,8 +44,13 @@ class Terminal:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "facilitator", *args],
-                stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
-                start_new_session=True, close_fds=True,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                cwd=cwd,
+                env=env,
+                start_new_session=True,
+                close_fds=True,
             )
         finally:
             os.close(slave)
@@ -91,11 +96,13 @@ class Terminal:
             if check():
                 return
             if self.proc.poll() is not None:
-                raise AssertionError(f"facilitator exited ({self.proc.returncode}) before {what}:\n"
-                                     f"{self.text[-2000:]}")
+                raise AssertionError(
+                    f"facilitator exited ({self.proc.returncode}) before {what}:\n{self.text[-2000:]}"
+                )
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen ends with:\n"
-                                     f"{self.text[-2000:]}")
+                raise AssertionError(
+                    f"timed out waiting for {what}; the screen ends with:\n{self.text[-2000:]}"
+                )
             time.sleep(0.02)
 
     def wait_for_screen(self, *words: str) -> None:
@@ -122,8 +129,11 @@ class Terminal:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    out = {k: v for k, v in os.environ.items()
-           if not k.startswith(("FACILITATOR_", "TEXTUAL", "XDG_", "PYTEST", "COLUMNS", "LINES"))}
+    out = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("FACILITATOR_", "TEXTUAL", "XDG_", "PYTEST", "COLUMNS", "LINES"))
+    }
     out.update(
         TERM="xterm-256color",
         XDG_CONFIG_HOME=str(tmp_path / "config"),
@@ -275,9 +285,7 @@ def test_signal_saves_in_progress_and_exits_cleanly(
     assert session.run.step == 0 and session.notes[0] == "closing note"
 
 
-def test_terminal_closed_then_sighup_still_saves(
-    start: Callable[..., Terminal], sessions: Path
-) -> None:
+def test_terminal_closed_then_sighup_still_saves(start: Callable[..., Terminal], sessions: Path) -> None:
     # A terminal window closed for real: the pty's other side is gone (writes fail) and the
     # app gets SIGHUP. It must still save and end.
     term, path = start_meeting(start, sessions)

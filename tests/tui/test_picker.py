@@ -96,9 +96,7 @@ async def test_q_in_a_search_is_typed(make: AppFactory) -> None:
         assert app.return_code == 0
 
 
-async def test_a_broken_protocol_file_is_reported_and_hides_nothing(
-    make: AppFactory, tmp_path: Path
-) -> None:
+async def test_a_broken_protocol_file_is_reported_and_hides_nothing(make: AppFactory, tmp_path: Path) -> None:
     folder = tmp_path / "protocols"
     folder.mkdir()
     (folder / "broken.toml").write_text('name = "Broken"\nsteps = 3\n')

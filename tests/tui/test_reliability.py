@@ -540,8 +540,7 @@ async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
         await pilot.press("ctrl+q")
     text = path.read_text(encoding="utf-8")
     assert 'title = "Introduction"' in text
-    path.write_text(text.replace('title = "Introduction"', 'title = "Intro\\u001b[2J"'),
-                    encoding="utf-8")
+    path.write_text(text.replace('title = "Introduction"', 'title = "Intro\\u001b[2J"'), encoding="utf-8")
     with pytest.raises(LaunchError) as caught:
         make("resume", str(path))
     message = str(caught.value)

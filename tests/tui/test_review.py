@@ -27,9 +27,16 @@ SIZE = (100, 30)
 
 
 def record_session(
-    folder: Path, clock: FakeClock, protocol_id: str, group: str, *, presenter: str = "",
-    overs: dict[int, int] | None = None, notes: dict[int, str] | None = None,
-    stop_at: int | None = None, participants: tuple[str, ...] = (),
+    folder: Path,
+    clock: FakeClock,
+    protocol_id: str,
+    group: str,
+    *,
+    presenter: str = "",
+    overs: dict[int, int] | None = None,
+    notes: dict[int, str] | None = None,
+    stop_at: int | None = None,
+    participants: tuple[str, ...] = (),
 ) -> Path:
     """Run a session through the engine: each step its planned time plus `overs[step]` seconds.
 
@@ -69,23 +76,47 @@ def make_sessions(folder: Path, clock: FakeClock) -> dict[str, Path]:
     """
     paths = {
         "grade5": record_session(
-            folder, clock, "tuning", "Grade 5 team", presenter="Ana", overs={2: 130},
+            folder,
+            clock,
+            "tuning",
+            "Grade 5 team",
+            presenter="Ana",
+            overs={2: 130},
             notes={0: "Norms read aloud.", 5: "Warm: clear rubric.\nCool: the anchor papers are missing."},
         ),
         "science": record_session(
-            folder, clock, "tuning", "Science dept", presenter="Ben", overs={2: 60, 3: 200, 5: 10},
+            folder,
+            clock,
+            "tuning",
+            "Science dept",
+            presenter="Ben",
+            overs={2: 60, 3: 200, 5: 10},
             notes={3: "Looked at the photosynthesis lab reports."},
         ),
         "grade5-again": record_session(
-            folder, clock, "tuning", "Grade 5 team", presenter="Chi",
+            folder,
+            clock,
+            "tuning",
+            "Grade 5 team",
+            presenter="Chi",
             notes={6: "Chi will try peer review next term."},
         ),
         "maths": record_session(
-            folder, clock, "consultancy", "Maths team", presenter="Dee", overs={3: 300},
+            folder,
+            clock,
+            "consultancy",
+            "Maths team",
+            presenter="Dee",
+            overs={3: 300},
             notes={3: "A zebra crossing analogy helped."},
         ),
         "art": record_session(
-            folder, clock, "consultancy", "Art team", presenter="Eve", stop_at=2,
+            folder,
+            clock,
+            "consultancy",
+            "Art team",
+            presenter="Eve",
+            stop_at=2,
             notes={0: "Dilemma: portfolio deadlines."},
         ),
     }
@@ -127,10 +158,21 @@ async def test_the_list_shows_every_session_and_the_unreadable_files(make: AppFa
         table = rows(app)
         assert len(table) == 7
         assert [row[2] for row in table[:5]] == [
-            "Art team", "Maths team", "Grade 5 team", "Science dept", "Grade 5 team"]
+            "Art team",
+            "Maths team",
+            "Grade 5 team",
+            "Science dept",
+            "Grade 5 team",
+        ]
         assert table[0][0] == "2026-11-27 14:00" and table[4][0] == "2026-11-23 14:00"
-        assert table[4][1:] == ["Tuning Protocol", "Grade 5 team", "Ana", "1:07:00", "1:09:10 +2:10",
-                                "completed"]
+        assert table[4][1:] == [
+            "Tuning Protocol",
+            "Grade 5 team",
+            "Ana",
+            "1:07:00",
+            "1:09:10 +2:10",
+            "completed",
+        ]
         assert table[0][-1] == "in progress"
         broken, future = table[5], table[6]
         assert broken[1] == "broken.toml" and broken[-1] == "unreadable"
@@ -146,8 +188,10 @@ async def test_the_list_shows_every_session_and_the_unreadable_files(make: AppFa
 
         await pilot.resize_terminal(200, 30)  # room for the whole reason
         await pilot.pause()
-        assert rows(app)[6][2] == ("session format 2 is newer than this facilitator understands "
-                                   "(format 1); update facilitator to open it")
+        assert rows(app)[6][2] == (
+            "session format 2 is newer than this facilitator understands "
+            "(format 1); update facilitator to open it"
+        )
         assert rows(app)[4][1] == "Tuning Protocol"
 
 
@@ -171,9 +215,7 @@ async def test_typing_filters_by_protocol_group_and_notes(make: AppFactory, save
         assert isinstance(app.screen, ReviewScreen)
 
 
-async def test_notes_are_searched_once_read(
-    make: AppFactory, saved, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_notes_are_searched_once_read(make: AppFactory, saved, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 
     class SlowCatalog(Catalog):
@@ -204,17 +246,16 @@ async def test_s_cycles_the_sort_column_and_S_reverses(make: AppFactory, saved) 
         assert isinstance(app.focused, DataTable) and screen.check_action("sort", ()) is True
         await pilot.press("s")
         assert [row[1] for row in rows(app)] == ["Consultancy"] * 2 + ["Tuning Protocol"] * 3 + [
-            "broken.toml", "future.toml"]
+            "broken.toml",
+            "future.toml",
+        ]
         assert str(app.screen.query_one(DataTable).columns["protocol"].label) == "Protocol ▲"
         await pilot.press("s")
-        assert groups(app)[:5] == ["Art team", "Grade 5 team", "Grade 5 team", "Maths team",
-                                   "Science dept"]
+        assert groups(app)[:5] == ["Art team", "Grade 5 team", "Grade 5 team", "Maths team", "Science dept"]
         await pilot.press("s")  # actual length, longest first
-        assert groups(app)[:5] == ["Science dept", "Grade 5 team", "Grade 5 team", "Maths team",
-                                   "Art team"]
+        assert groups(app)[:5] == ["Science dept", "Grade 5 team", "Grade 5 team", "Maths team", "Art team"]
         await pilot.press("S")
-        assert groups(app)[:5] == ["Art team", "Maths team", "Grade 5 team", "Grade 5 team",
-                                   "Science dept"]
+        assert groups(app)[:5] == ["Art team", "Maths team", "Grade 5 team", "Grade 5 team", "Science dept"]
         assert "sorted by actual, shortest first" in str(screen.query_one("#review-count").render())
         await pilot.press("s")  # back to the date, newest first
         assert groups(app)[0] == "Art team"
@@ -228,11 +269,9 @@ async def test_clicking_a_header_sorts_and_again_reverses(make: AppFactory, save
         table = app.screen.query_one(DataTable)
         x = sum(c.get_render_width(table) for c in table.ordered_columns[:2]) + 2
         await pilot.click(DataTable, offset=(x, 0))  # the Group header
-        assert groups(app)[:5] == ["Art team", "Grade 5 team", "Grade 5 team", "Maths team",
-                                   "Science dept"]
+        assert groups(app)[:5] == ["Art team", "Grade 5 team", "Grade 5 team", "Maths team", "Science dept"]
         await pilot.click(DataTable, offset=(x, 0))
-        assert groups(app)[:5] == ["Science dept", "Maths team", "Grade 5 team", "Grade 5 team",
-                                   "Art team"]
+        assert groups(app)[:5] == ["Science dept", "Maths team", "Grade 5 team", "Grade 5 team", "Art team"]
 
 
 async def test_enter_opens_the_session_with_times_bars_and_notes(make: AppFactory, saved) -> None:
@@ -368,8 +407,9 @@ async def test_an_unreadable_file_opens_to_its_reason(make: AppFactory, saved) -
 
 
 async def test_turns_are_listed_with_who_and_times(make: AppFactory, sessions: Path, clock) -> None:  # noqa: ANN001
-    path = record_session(sessions, clock, "peeling-the-onion", "Team", overs={2: 45},
-                          participants=("Ana", "Ben", "Chi"))
+    path = record_session(
+        sessions, clock, "peeling-the-onion", "Team", overs={2: 45}, participants=("Ana", "Ben", "Chi")
+    )
     app = make("review", path.name)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
@@ -401,5 +441,4 @@ async def test_an_empty_folder_says_so(make: AppFactory) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert rows(app)[0][0] == "No saved sessions yet"
-        assert str(app.screen.query_one("#review-count", Static).render()).startswith(
-            "0 of 0 sessions shown")
+        assert str(app.screen.query_one("#review-count", Static).render()).startswith("0 of 0 sessions shown")

@@ -79,9 +79,7 @@ async def test_the_first_save_waits_for_the_first_frame(
 # -- space --------------------------------------------------------------------------------
 
 
-async def test_space_starts_pauses_holding_the_time_and_resumes(
-    make: AppFactory, clock: FakeClock
-) -> None:
+async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory, clock: FakeClock) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
@@ -190,9 +188,7 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
         record = await saved(app, pilot)
         turns = record.steps[2].turns
         assert turns is not None
-        assert [(t.who, t.planned_seconds) for t in turns] == [
-            ("Ana", 180), ("Ben", 240), ("Chi", 180)
-        ]
+        assert [(t.who, t.planned_seconds) for t in turns] == [("Ana", 180), ("Ben", 240), ("Chi", 180)]
 
 
 # -- digits -------------------------------------------------------------------------------
@@ -233,9 +229,7 @@ async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
         assert [e.planned_ms for e in record.events if e.kind == "extend"] == [6 * MIN, 7 * MIN]
 
 
-async def test_minus_takes_a_minute_but_never_below_what_has_run(
-    make: AppFactory, clock: FakeClock
-) -> None:
+async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactory, clock: FakeClock) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         run, screen = app.screen.run, app.screen
@@ -327,9 +321,7 @@ async def test_adapt_is_impossible_before_the_start(
         assert screen.check_action("adapt", ()) is None
         await pilot.press("a")
         assert said == []
-        assert [screen.run.step_planned_ms(i) for i in range(8)] == [
-            m * MIN for m in TUNING_STEP_MINUTES
-        ]
+        assert [screen.run.step_planned_ms(i) for i in range(8)] == [m * MIN for m in TUNING_STEP_MINUTES]
         # Run directly (e.g. from the palette), it explains and changes nothing.
         screen.action_adapt()
         assert said and said[-1].startswith("Start the meeting first")
@@ -489,16 +481,25 @@ async def test_help_lists_every_key(make: AppFactory) -> None:
         assert isinstance(app.screen, HelpScreen)
         lines = text_of(app, "#help-text").splitlines()
         starts = {line.split("   ")[0].strip() for line in lines}
-        for key in ("space", "n or →", "p or ←", "1 … 9", "+ or =", "-", "r", "a", "e",
-                    "f", "t", "?", "q"):
+        for key in ("space", "n or →", "p or ←", "1 … 9", "+ or =", "-", "r", "a", "e", "f", "t", "?", "q"):
             assert key in starts, key
         text = "\n".join(lines)
         assert "Escape leaves the notes box" in text
         assert "projector view" in text
         # Every action bound on the run screen is explained.
-        for word in ("start / pause", "next step", "previous step", "go to step",
-                     "one more minute", "one minute less", "restart", "adapt", "notes",
-                     "theme", "finish"):
+        for word in (
+            "start / pause",
+            "next step",
+            "previous step",
+            "go to step",
+            "one more minute",
+            "one minute less",
+            "restart",
+            "adapt",
+            "notes",
+            "theme",
+            "finish",
+        ):
             assert word in text, word
         await pilot.press("escape")
         assert isinstance(app.screen, RunScreen)
@@ -553,9 +554,7 @@ async def test_finish_saves_completed_and_exits_with_the_path(
 # -- flows --------------------------------------------------------------------------------
 
 
-async def test_the_last_minute_warns_in_words_and_colour(
-    make: AppFactory, clock: FakeClock
-) -> None:
+async def test_the_last_minute_warns_in_words_and_colour(make: AppFactory, clock: FakeClock) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
@@ -593,9 +592,7 @@ async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
         assert "6:00 / 1:00" in text_of(app, "#agenda").splitlines()[0]
 
 
-async def test_overtime_shows_over_in_words_and_colour(
-    make: AppFactory, clock: FakeClock
-) -> None:
+async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: FakeClock) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
@@ -641,9 +638,7 @@ async def test_moving_while_running_starts_the_next_step_and_time_adds_up(
         assert record.steps[0].notes == "intro"
 
 
-async def test_moving_before_the_start_keeps_the_timer_stopped(
-    make: AppFactory, clock: FakeClock
-) -> None:
+async def test_moving_before_the_start_keeps_the_timer_stopped(make: AppFactory, clock: FakeClock) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
@@ -710,12 +705,20 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
     async with app.run_test(size=SIZE) as pilot:
         commands = list(app.get_system_commands(app.screen))
         titles = [c.title for c in commands]
-        for title in ("Start, pause or resume the timer", "Next step (next turn in turns)",
-                      "Previous step (or turn)", "One more minute here",
-                      "One minute less (not below time run)", "Restart this step's time (asks)",
-                      "Refit the remaining steps to the planned end", "Write notes for this step",
-                      "Projector view on/off", "Every key", "Finish and save (asks)",
-                      "Light or dark theme"):
+        for title in (
+            "Start, pause or resume the timer",
+            "Next step (next turn in turns)",
+            "Previous step (or turn)",
+            "One more minute here",
+            "One minute less (not below time run)",
+            "Restart this step's time (asks)",
+            "Refit the remaining steps to the planned end",
+            "Write notes for this step",
+            "Projector view on/off",
+            "Every key",
+            "Finish and save (asks)",
+            "Light or dark theme",
+        ):
             assert title in titles, title
         helps = {c.title: c.help for c in commands}
         assert helps["Next step (next turn in turns)"] == "Key: n or right"
@@ -729,9 +732,7 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
         assert app.screen.run.step == 1
 
 
-async def test_a_failing_save_is_shown_and_cleared(
-    make: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_failing_save_is_shown_and_cleared(make: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make("run", "tuning")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen

@@ -44,9 +44,7 @@ async def test_setup_shows_the_fields_and_the_plan(make: AppFactory) -> None:
         assert "Set up: Tuning Protocol" in [str(s.render()) for s in screen.query(".form-title")]
 
 
-async def test_ctrl_s_starts_the_run_with_the_details(
-    make: AppFactory, sessions: Path
-) -> None:
+async def test_ctrl_s_starts_the_run_with_the_details(make: AppFactory, sessions: Path) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         await open_setup(app, pilot)
@@ -73,9 +71,7 @@ async def test_ctrl_s_starts_the_run_with_the_details(
         assert record.status == "in_progress"
 
 
-async def test_a_bad_fit_value_shows_an_error_and_does_not_start(
-    make: AppFactory, sessions: Path
-) -> None:
+async def test_a_bad_fit_value_shows_an_error_and_does_not_start(make: AppFactory, sessions: Path) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(app, pilot)
@@ -88,9 +84,7 @@ async def test_a_bad_fit_value_shows_an_error_and_does_not_start(
         assert session_files(sessions) == []
 
 
-async def test_an_impossible_fit_says_why_and_does_not_start(
-    make: AppFactory, sessions: Path
-) -> None:
+async def test_an_impossible_fit_says_why_and_does_not_start(make: AppFactory, sessions: Path) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_setup(app, pilot)
@@ -126,9 +120,7 @@ async def test_escape_goes_back_to_the_picker(make: AppFactory, sessions: Path) 
         assert session_files(sessions) == []
 
 
-async def test_run_with_each_participant_and_no_names_opens_setup(
-    make: AppFactory, sessions: Path
-) -> None:
+async def test_run_with_each_participant_and_no_names_opens_setup(make: AppFactory, sessions: Path) -> None:
     app = make("run", "final-word")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -33,7 +33,9 @@ def test_changed_columns_cover_exactly_the_changed_digits() -> None:
     first, last = changed_columns("04:59", "04:58", width, height)
     before, after = render_big("04:59", width, height), render_big("04:58", width, height)
     differing = {
-        x for a, b in zip(before, after, strict=True) for x, (p, q) in enumerate(zip(a, b, strict=True))
+        x
+        for a, b in zip(before, after, strict=True)
+        for x, (p, q) in enumerate(zip(a, b, strict=True))
         if p != q
     }
     assert differing and min(differing) >= first and max(differing) <= last
@@ -80,8 +82,7 @@ async def test_one_digit_change_is_on_screen_and_the_rest_is_unchanged() -> None
         await pilot.pause()
         width, height = clock.size.width, clock.size.height
         drawn = [
-            "".join(seg.text for seg in strip)
-            for strip in clock.render_lines(clock.region.reset_offset)
+            "".join(seg.text for seg in strip) for strip in clock.render_lines(clock.region.reset_offset)
         ]
         assert drawn == render_big("04:58", width, height)
         assert "".join(seg.text for seg in bar.render_lines(bar.region.reset_offset)[0]).startswith("█")
@@ -145,7 +146,8 @@ def cells(strips: list[Strip]) -> list[list[tuple[str, Style | None]]]:
     return [
         [
             (char, segment.style.clear_meta_and_links() if segment.style else None)
-            for segment in strip for char in segment.text
+            for segment in strip
+            for char in segment.text
         ]
         for strip in strips
     ]
@@ -171,8 +173,12 @@ async def test_plain_line_draws_what_static_draws(no_color: bool, monkeypatch) -
     async with app.run_test(size=(40, 6)) as pilot:
         line = app.query_one(PlainLine)
         fast_paths = 0
-        texts = [("04:59 left · on plan", False), ("+01:05 over · ends 15:09", True),
-                 ("漢字 left", False), ("a status line much longer than the screen is wide", False)]
+        texts = [
+            ("04:59 left · on plan", False),
+            ("+01:05 over · ends 15:09", True),
+            ("漢字 left", False),
+            ("a status line much longer than the screen is wide", False),
+        ]
         for text, over in texts:
             line.update(Content(text))
             line.set_class(over, "-over")
@@ -205,8 +211,12 @@ async def test_big_clock_draws_what_textual_would_draw(no_color: bool, monkeypat
         drawn = clock.render_lines(crop)
         assert cells(drawn) == cells(Widget.render_lines(clock, crop))
         colours = {style.color for row in cells(drawn) for _, style in row if style}
-        assert any(c is not None and c.triplet is not None and
-                   (c.triplet.red == c.triplet.green == c.triplet.blue) == no_color for c in colours)
+        assert any(
+            c is not None
+            and c.triplet is not None
+            and (c.triplet.red == c.triplet.green == c.triplet.blue) == no_color
+            for c in colours
+        )
 
 
 @pytest.mark.parametrize("no_color", [False, True])

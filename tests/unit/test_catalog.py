@@ -25,8 +25,16 @@ def library():
     return load_library(cwd=Path("/nonexistent"), env={})
 
 
-def meeting(library, folder: Path, protocol: str, group: str, overrun: list[int], day: int,
-            notes: str = "", finish: bool = True) -> Path:
+def meeting(
+    library,
+    folder: Path,
+    protocol: str,
+    group: str,
+    overrun: list[int],
+    day: int,
+    notes: str = "",
+    finish: bool = True,
+) -> Path:
     """A session made by running the engine: each step runs its time plus `overrun[i]` seconds."""
     p = find(protocol, library).protocol
     clock = FakeClock()
@@ -64,7 +72,13 @@ def test_quick_listing_matches_full_reading(library, tmp_path):
     assert [s.name for s in quick] == [s.name for s in full]
     for q, f in zip(quick, full, strict=True):
         assert (q.status, q.protocol_id, q.group, q.planned, q.actual, q.started_at) == (
-            f.status, f.protocol_id, f.group, f.planned, f.actual, f.started_at)
+            f.status,
+            f.protocol_id,
+            f.group,
+            f.planned,
+            f.actual,
+            f.started_at,
+        )
     assert quick[0].protocol_id == "tuning"  # newest first
     assert quick[0].status == "in_progress"
     assert full[1].notes is not None and "rubric 0" in full[1].notes

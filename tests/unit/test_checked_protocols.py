@@ -67,8 +67,16 @@ def test_a_changed_file_is_checked_not_taken_from_the_record(tmp_path: Path) -> 
         load_protocol(broken)
 
 
-@pytest.mark.parametrize("damage", ["", "not json", '{"format": 99, "files": {}}', '[1, 2]',
-                                    '{"format": 1, "files": {"KEY": {"name": "x"}}}'])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "",
+        "not json",
+        '{"format": 99, "files": {}}',
+        "[1, 2]",
+        '{"format": 1, "files": {"KEY": {"name": "x"}}}',
+    ],
+)
 def test_a_missing_or_damaged_record_only_makes_loading_slower(
     damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -87,18 +87,14 @@ def test_help(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_help_on_every_command(
-    work: Path, capsys: pytest.CaptureFixture[str], command: str
-) -> None:
+def test_help_on_every_command(work: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, err = exit_of([command, "--help"], capsys)
     assert code == 0
     assert out.startswith(f"usage: facilitator {command}")
     assert err == ""
 
 
-def test_unknown_command_is_one_line_and_exit_2(
-    work: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unknown_command_is_one_line_and_exit_2(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = exit_of(["nope"], capsys)
     assert code == 2
     assert out == ""
@@ -234,9 +230,14 @@ def test_show_tuning(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_main(["show", "tuning"], capsys)
     assert code == 0
     for title, minutes in [
-        ("Introduction", 5), ("Presentation", 15), ("Clarifying questions", 5),
-        ("Examining the work", 10), ("Pause to reflect", 2), ("Warm and cool feedback", 15),
-        ("Presenter's reflection", 10), ("Debrief", 5),
+        ("Introduction", 5),
+        ("Presentation", 15),
+        ("Clarifying questions", 5),
+        ("Examining the work", 10),
+        ("Pause to reflect", 2),
+        ("Warm and cool feedback", 15),
+        ("Presenter's reflection", 10),
+        ("Debrief", 5),
     ]:
         assert f"{title}  ({minutes} min)" in out
     assert "Total: 67 min" in out
@@ -277,8 +278,10 @@ def test_show_a_file_by_path(work: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_show_markup_literally(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(work / "protocols" / "markup.toml",
-          'name = "[bold]x[/bold]"\n[[steps]]\ntitle = "[red]T"\nminutes = 1\n')
+    write(
+        work / "protocols" / "markup.toml",
+        'name = "[bold]x[/bold]"\n[[steps]]\ntitle = "[red]T"\nminutes = 1\n',
+    )
     code, out, _ = run_main(["show", "markup"], capsys)
     assert code == 0
     assert out.startswith("[bold]x[/bold]\n")
@@ -293,15 +296,12 @@ def test_show_unknown_protocol(work: Path, capsys: pytest.CaptureFixture[str]) -
     assert err.startswith('facilitator: no protocol named "nope"')
 
 
-def test_show_unknown_protocol_did_you_mean(
-    work: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_show_unknown_protocol_did_you_mean(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_main(["show", "tunning"], capsys)
     assert code == 2
     assert out == ""
     assert lines(err) == [
-        'facilitator: no protocol named "tunning"; did you mean "tuning"? '
-        "(facilitator list shows them all)"
+        'facilitator: no protocol named "tunning"; did you mean "tuning"? (facilitator list shows them all)'
     ]
 
 
@@ -415,9 +415,7 @@ def test_sessions_on_an_empty_dir(work: Path, capsys: pytest.CaptureFixture[str]
     assert lines(out) == [f"No sessions in {empty}"]
 
 
-def test_sessions_dir_given_before_the_command(
-    work: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_sessions_dir_given_before_the_command(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = work / "elsewhere"
     empty.mkdir()
     code, out, _ = run_main(["--sessions-dir", str(empty), "sessions"], capsys)
@@ -461,7 +459,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "facilitator", *args],
-        cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -66,7 +66,10 @@ def test_a_meeting_on_a_built_in_protocol_never_imports_pydantic(tmp_path: Path)
     # not checked before and for reading session files back; a meeting is saved as a Draft.
     result = subprocess.run(
         [sys.executable, "-c", RUN_PATH, str(tmp_path / "sessions")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")},
     )
     assert result.returncode == 0, result.stderr

@@ -125,11 +125,9 @@ def test_later_places_override_earlier_by_id(places: Places) -> None:
     tuning = library.protocols["tuning"]
     assert (tuning.origin, tuning.path, tuning.protocol.name) == ("user", user_tuning, "My Tuning")
     found = library.protocols["local"]
-    assert (found.origin, found.path, found.protocol.name) == ("./protocols", local,
-                                                              "Local from cwd")
+    assert (found.origin, found.path, found.protocol.name) == ("./protocols", local, "Local from cwd")
     found = library.protocols["shared"]
-    assert (found.origin, found.path, found.protocol.name) == (ENV_PROTOCOLS, shared_b,
-                                                              "Shared from env b")
+    assert (found.origin, found.path, found.protocol.name) == (ENV_PROTOCOLS, shared_b, "Shared from env b")
     found = library.protocols["only-a"]
     assert (found.origin, found.path) == (ENV_PROTOCOLS, only_a)
     # the built-in ones not overridden are still there, from the built-in library
@@ -141,12 +139,12 @@ def test_later_places_override_earlier_by_id(places: Places) -> None:
 def test_env_order_decides_between_env_dirs(places: Places) -> None:
     put(places.env_a, "x", "From a")
     put(places.env_b, "x", "From b")
-    assert load_library(places.cwd, env_for(places.env_a, places.env_b)).protocols[
-        "x"
-    ].protocol.name == "From b"
-    assert load_library(places.cwd, env_for(places.env_b, places.env_a)).protocols[
-        "x"
-    ].protocol.name == "From a"
+    assert (
+        load_library(places.cwd, env_for(places.env_a, places.env_b)).protocols["x"].protocol.name == "From b"
+    )
+    assert (
+        load_library(places.cwd, env_for(places.env_b, places.env_a)).protocols["x"].protocol.name == "From a"
+    )
 
 
 def test_missing_places_are_fine(places: Places) -> None:
@@ -192,8 +190,7 @@ def test_broken_file_is_reported_and_hides_nothing(places: Places) -> None:
     assert "syntax" not in library.protocols
     assert "binary" not in library.protocols
     assert f"{broken}: steps[1].minutes: must be greater than 0" in library.problems
-    assert any(p.startswith(str(places.cwd / "protocols" / "syntax.toml") + ":1:")
-               for p in library.problems)
+    assert any(p.startswith(str(places.cwd / "protocols" / "syntax.toml") + ":1:") for p in library.problems)
     assert any("UTF-8" in p and "binary.toml" in p for p in library.problems)
     assert len(library.problems) == 3
     for problem in library.problems:
@@ -263,8 +260,7 @@ def test_same_dir_twice_in_env_is_read_once(places: Places) -> None:
 def test_sorted_is_by_name(places: Places) -> None:
     put(places.env_a, "zz", "aardvark")
     put(places.env_a, "aa", "Zebra")
-    names = [found.protocol.name for found in load_library(places.cwd, env_for(places.env_a))
-             .sorted()]
+    names = [found.protocol.name for found in load_library(places.cwd, env_for(places.env_a)).sorted()]
     assert names == sorted(names, key=str.casefold)
     assert names[0] == "aardvark"
     assert names[-1] == "Zebra"
@@ -284,8 +280,13 @@ REQUIRED = [
     "clarify-then-listen",
     "ten-tenets",
 ]
-MUTUAL_DIALOGUE = {"consultancy", "peeling-the-onion", "final-word", "success-analysis",
-                   "clarify-then-listen"}
+MUTUAL_DIALOGUE = {
+    "consultancy",
+    "peeling-the-onion",
+    "final-word",
+    "success-analysis",
+    "clarify-then-listen",
+}
 
 
 @pytest.fixture
@@ -383,9 +384,7 @@ def test_find_path_wins_over_an_id(places: Places, builtin: Library) -> None:
     assert find(str(path), builtin).origin == "file"
 
 
-def test_find_broken_or_missing_path_raises_protocol_error(
-    places: Places, builtin: Library
-) -> None:
+def test_find_broken_or_missing_path_raises_protocol_error(places: Places, builtin: Library) -> None:
     broken = put_broken(places.cwd, "bad")
     with pytest.raises(ProtocolError) as info:
         find(str(broken), builtin)
@@ -419,8 +418,14 @@ def test_find_in_an_empty_library() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("tuning", False), ("final-word", False), ("x.toml", True), ("dir/x", True),
-     (f"a{os.sep}b", True), ("./x.toml", True)],
+    [
+        ("tuning", False),
+        ("final-word", False),
+        ("x.toml", True),
+        ("dir/x", True),
+        (f"a{os.sep}b", True),
+        ("./x.toml", True),
+    ],
 )
 def test_looks_like_path(name: str, expected: bool) -> None:
     assert looks_like_path(name) is expected

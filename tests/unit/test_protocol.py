@@ -241,11 +241,7 @@ def test_schema_message_names_the_step_from_1(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported(tmp_path: Path) -> None:
-    text = (
-        'name = ""\n'
-        '[[steps]]\ntitle = "One"\nminutes = 0\n'
-        '[[steps]]\ntitle = ""\nminutes = 500\n'
-    )
+    text = 'name = ""\n[[steps]]\ntitle = "One"\nminutes = 0\n[[steps]]\ntitle = ""\nminutes = 500\n'
     path = write(tmp_path, text)
     assert problems_of(path) == [
         f"{path}: name: must not be blank",
@@ -396,22 +392,30 @@ def test_good_turns(tmp_path: Path, value: str, expected: int | str) -> None:
 # plain text: control characters refused, tab and newline fine, markup literal
 
 
-@pytest.mark.parametrize(("escape", "code"), [("\\u001b", "U+001B"), ("\\u0007", "U+0007"),
-                                               ("\\u009b", "U+009B"), ("\\u0000", "U+0000"),
-                                               ("\\r", "U+000D"), ("\\u007f", "U+007F")])
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [
+        ("\\u001b", "U+001B"),
+        ("\\u0007", "U+0007"),
+        ("\\u009b", "U+009B"),
+        ("\\u0000", "U+0000"),
+        ("\\r", "U+000D"),
+        ("\\u007f", "U+007F"),
+    ],
+)
 @pytest.mark.parametrize(
     ("template", "place"),
     [
         ('name = "a{c}b"\n' + STEP, "name"),
-        (HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\ndescription = "x{c}[31mred"\n',
-         "steps[1].description"),
-        (HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\nprompts = ["ok", "bad{c}"]\n',
-         "steps[1].prompts[2]"),
+        (HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\ndescription = "x{c}[31mred"\n', "steps[1].description"),
+        (HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\nprompts = ["ok", "bad{c}"]\n', "steps[1].prompts[2]"),
         (HEAD + '[[steps]]\ntitle = "T{c}"\nminutes = 5\n', "steps[1].title"),
         ('name = "x"\nsummary = "{c}"\n' + STEP, "summary"),
         ('name = "x"\ntags = ["{c}"]\n' + STEP, "tags[1]"),
-        (HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\nfacilitator_notes = "{c}"\n',
-         "steps[1].facilitator_notes"),
+        (
+            HEAD + '[[steps]]\ntitle = "T"\nminutes = 5\nfacilitator_notes = "{c}"\n',
+            "steps[1].facilitator_notes",
+        ),
     ],
 )
 def test_control_characters_refused(
@@ -575,9 +579,7 @@ def test_non_ascii_utf8_is_fine(tmp_path: Path) -> None:
         ("[[steps]\n", 1, 8),
     ],
 )
-def test_toml_syntax_error_names_line_and_column(
-    tmp_path: Path, text: str, line: int, col: int
-) -> None:
+def test_toml_syntax_error_names_line_and_column(tmp_path: Path, text: str, line: int, col: int) -> None:
     path = write(tmp_path, text)
     (message,) = problems_of(path)
     assert message.startswith(f"{path}:{line}:{col}: ")
@@ -666,9 +668,29 @@ def test_models_are_frozen(tmp_path: Path) -> None:
 # Fuzzing: any input gives a Protocol or a ProtocolError, never another exception.
 
 FRAGMENTS = [
-    HEAD, STEP, "[[steps]]\n", 'title = "T"\n', "minutes = 5\n", "minutes = 0\n", "format = 2\n",
-    "turns = 3\n", 'turns = "each participant"\n', 'speakers = ["everyone"]\n', "=", "[", "]",
-    '"', "\n", "\ufeff", "\x1b", "\xff", "nan", "1979-05-27T07:32:00Z", "{", "}", ",",
+    HEAD,
+    STEP,
+    "[[steps]]\n",
+    'title = "T"\n',
+    "minutes = 5\n",
+    "minutes = 0\n",
+    "format = 2\n",
+    "turns = 3\n",
+    'turns = "each participant"\n',
+    'speakers = ["everyone"]\n',
+    "=",
+    "[",
+    "]",
+    '"',
+    "\n",
+    "\ufeff",
+    "\x1b",
+    "\xff",
+    "nan",
+    "1979-05-27T07:32:00Z",
+    "{",
+    "}",
+    ",",
 ]
 
 fuzz_bytes = st.one_of(
@@ -695,8 +717,7 @@ def check_outcome(path: Path) -> None:
         assert result.id == path.stem
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=fuzz_bytes)
 def test_any_bytes_give_a_protocol_or_a_protocol_error(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "fuzz.toml"
@@ -705,9 +726,29 @@ def test_any_bytes_give_a_protocol_or_a_protocol_error(tmp_path: Path, raw: byte
 
 
 KEYS = [
-    "format", "name", "summary", "purpose", "source", "tags", "group_size", "roles", "norms",
-    "materials", "steps", "id", "title", "minutes", "min_minutes", "speakers", "silent",
-    "description", "prompts", "facilitator_notes", "turns", "everyone", "presenter",
+    "format",
+    "name",
+    "summary",
+    "purpose",
+    "source",
+    "tags",
+    "group_size",
+    "roles",
+    "norms",
+    "materials",
+    "steps",
+    "id",
+    "title",
+    "minutes",
+    "min_minutes",
+    "speakers",
+    "silent",
+    "description",
+    "prompts",
+    "facilitator_notes",
+    "turns",
+    "everyone",
+    "presenter",
 ]
 
 keys = st.sampled_from(KEYS) | st.text(max_size=10)
@@ -741,12 +782,9 @@ documents = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=documents)
-def test_any_toml_document_gives_a_protocol_or_a_protocol_error(
-    tmp_path: Path, data: dict
-) -> None:
+def test_any_toml_document_gives_a_protocol_or_a_protocol_error(tmp_path: Path, data: dict) -> None:
     path = tmp_path / "fuzz-doc.toml"
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     check_outcome(path)

@@ -47,8 +47,13 @@ def make_protocol(protocol_id: str = "tuning") -> Protocol:
         "summary": "Feedback on work",
         "norms": ["Be kind"],
         "steps": [
-            {"title": "Introduction", "minutes": 5, "min_minutes": 2,
-             "prompts": ["What is the focus?"], "speakers": ["facilitator"]},
+            {
+                "title": "Introduction",
+                "minutes": 5,
+                "min_minutes": 2,
+                "prompts": ["What is the focus?"],
+                "speakers": ["facilitator"],
+            },
             {"title": "Rounds", "minutes": 2, "turns": "each participant"},
             {"title": "Debrief", "minutes": 10, "description": "Talk it over."},
         ],
@@ -85,8 +90,9 @@ NOTES = {0: "Focus: essays.\n\tIndented \x1b[31mred\x1b[0m", 2: 'Next: try """th
 
 def make_record(finish: bool = True) -> tuple[SessionRecord, Run, FakeClock]:
     run, clock, protocol, started_at = played_run(finish)
-    record = record_from_run(run, protocol, DETAILS, NOTES, started_at,
-                             status="completed" if finish else "in_progress")
+    record = record_from_run(
+        run, protocol, DETAILS, NOTES, started_at, status="completed" if finish else "in_progress"
+    )
     return record, run, clock
 
 
@@ -119,10 +125,11 @@ def test_the_draft_saves_exactly_what_the_checked_record_would(finish: bool, det
     assert keys_in_order(draft.data) == keys_in_order(dumped)
     assert draft.to_toml() == record.to_toml()
     assert (draft.started_at, draft.group, draft.protocol) == (
-        record.started_at, record.group, record.protocol)
+        record.started_at,
+        record.group,
+        record.protocol,
+    )
     assert ("ended_at" in draft.data) == finish
-
-
 
 
 def test_record_from_run_has_steps_with_planned_actual_notes_and_turns() -> None:
@@ -142,7 +149,9 @@ def test_record_from_run_has_steps_with_planned_actual_notes_and_turns() -> None
     assert rounds.actual_seconds == 100 + 130 + 20
     assert rounds.turns is not None
     assert [(t.who, t.planned_seconds, t.actual_seconds) for t in rounds.turns] == [
-        ("Ana", 180, 100), ("Ben", 120, 130), ("Chen", 120, 20)
+        ("Ana", 180, 100),
+        ("Ben", 120, 130),
+        ("Chen", 120, 20),
     ]
     assert rounds.notes == ""
     assert (debrief.planned_seconds, debrief.actual_seconds) == (600, 300)
@@ -233,12 +242,21 @@ def test_file_name_has_date_time_protocol_and_group(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "group",
-    ["../../etc", "a/b", "名前", "", "x" * 500, "..", "/", "C:\\Windows\\x", "\x1b[31m", "a\x00b",
-     " ".join(["word"] * 100)],
+    [
+        "../../etc",
+        "a/b",
+        "名前",
+        "",
+        "x" * 500,
+        "..",
+        "/",
+        "C:\\Windows\\x",
+        "\x1b[31m",
+        "a\x00b",
+        " ".join(["word"] * 100),
+    ],
 )
-def test_session_names_never_leave_the_directory_and_are_short(
-    tmp_path: Path, group: str
-) -> None:
+def test_session_names_never_leave_the_directory_and_are_short(tmp_path: Path, group: str) -> None:
     started = datetime(2026, 11, 23, 14, 5, 9, tzinfo=UTC)
     name = session_name(started, "tuning", group)
     assert "/" not in name and "\\" not in name and "\x00" not in name
@@ -285,9 +303,7 @@ def test_a_name_collision_makes_a_second_file_and_never_overwrites(tmp_path: Pat
     assert third.name == first.stem + "-3.toml"
     assert first.read_bytes() == original
     assert load_record(second).facilitator == "Someone else"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        p.name for p in (first, second, third)
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (first, second, third))
 
 
 def test_save_record_replaces_the_file(tmp_path: Path) -> None:
@@ -530,10 +546,8 @@ def test_list_sessions_newest_first_and_unreadable_files_with_their_reason(
     tmp_path: Path,
 ) -> None:
     record, _, _ = make_record()
-    later = record.model_copy(update={"started_at": record.started_at + timedelta(days=1),
-                                      "group": "Later"})
-    older = record.model_copy(update={"started_at": record.started_at - timedelta(days=1),
-                                      "group": "Older"})
+    later = record.model_copy(update={"started_at": record.started_at + timedelta(days=1), "group": "Later"})
+    older = record.model_copy(update={"started_at": record.started_at - timedelta(days=1), "group": "Older"})
     paths = [create_session_file(tmp_path, r) for r in (record, later, older)]
     broken = tmp_path / "2026-12-01_0900_tuning_broken.toml"
     broken.write_text("format = 1\nstatus = [", encoding="utf-8")

@@ -204,7 +204,10 @@ def test_rescue_writes_elsewhere(tuning, tmp_path, monkeypatch):
 # -- the session loader never fails in any other way -------------------------------------------
 
 toml_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.text(max_size=20)
     | st.floats(allow_nan=False),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
@@ -235,10 +238,13 @@ def test_any_bytes_give_a_record_or_a_clear_error(tmp_path, raw):
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(
-    st.sampled_from(["format", "status", "started_at", "protocol", "steps", "events", "group"]),
-    toml_values, max_size=7,
-))
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["format", "status", "started_at", "protocol", "steps", "events", "group"]),
+        toml_values,
+        max_size=7,
+    )
+)
 def test_any_toml_gives_a_record_or_a_clear_error(tmp_path, data):
     path = tmp_path / "fuzz.toml"
     try:

@@ -44,8 +44,7 @@ def make_run(
 
 def simple_run() -> tuple[Run, FakeClock]:
     """Four 5-minute steps, nothing in turns."""
-    return make_run([("A", 5, None, None), ("B", 5, None, None), ("C", 5, None, None),
-                     ("D", 5, None, None)])
+    return make_run([("A", 5, None, None), ("B", 5, None, None), ("C", 5, None, None), ("D", 5, None, None)])
 
 
 def turns_run() -> tuple[Run, FakeClock]:
@@ -425,8 +424,7 @@ def test_restart_while_paused_and_in_a_turn_touches_only_that_turn() -> None:
 
 def adapt_run() -> tuple[Run, FakeClock]:
     """30 minutes: A 5, B 10 (floor 3), C 10 (floor 2), D 5."""
-    return make_run([("A", 5, None, None), ("B", 10, None, 3), ("C", 10, None, 2),
-                     ("D", 5, None, None)])
+    return make_run([("A", 5, None, None), ("B", 10, None, 3), ("C", 10, None, 2), ("D", 5, None, None)])
 
 
 def test_adapt_before_the_start_does_nothing_and_says_why() -> None:
@@ -868,7 +866,9 @@ def check_consistent(run: Run, clock: FakeClock) -> None:
     here = (s.step, s.turn)
     assert run.remaining_ms(now) == sum(
         max(0, run.unit_left_ms(i, j, now))
-        for i, units in enumerate(s.units) for j in range(len(units)) if (i, j) >= here
+        for i, units in enumerate(s.units)
+        for j in range(len(units))
+        if (i, j) >= here
     )
     if not s.started:
         assert run.drift_ms() == 0

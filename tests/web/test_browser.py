@@ -91,19 +91,44 @@ def test_served_follow_view_shows_the_step_in_a_browser(tmp_path):
     port = free_port()
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "facilitator", "serve", "--port", str(port),
-         "--sessions-dir", str(folder), "--theme", "light"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "facilitator",
+            "serve",
+            "--port",
+            str(port),
+            "--sessions-dir",
+            str(folder),
+            "--theme",
+            "light",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     browser = None
     try:
         wait_for_port(port, time.monotonic() + 20)
         browser = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}",
-             "--remote-debugging-port=0", "--window-size=1280,800", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / 'chromium'}",
+                "--remote-debugging-port=0",
+                "--window-size=1280,800",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         assert browser.stderr is not None
         devtools = None
@@ -119,9 +144,15 @@ def test_served_follow_view_shows_the_step_in_a_browser(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{devtools}/json/list", timeout=10) as r:
             pages = [t for t in json.load(r) if t.get("type") == "page"]
         out = tmp_path / "served.png"
-        text = asyncio.run(screenshot_until(
-            pages[0]["webSocketDebuggerUrl"], f"http://127.0.0.1:{port}/", "Introduction", out, 40,
-        ))
+        text = asyncio.run(
+            screenshot_until(
+                pages[0]["webSocketDebuggerUrl"],
+                f"http://127.0.0.1:{port}/",
+                "Introduction",
+                out,
+                40,
+            )
+        )
         assert "Introduction" in text, f"OCR of the screenshot read: {text!r}"
         assert "PRIVATE NOTE" not in text
         if os.environ.get("FACILITATOR_SCREENSHOT"):

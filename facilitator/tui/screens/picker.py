@@ -94,7 +94,9 @@ class PickerScreen(Screen[None]):
                 moves = [e.step for e in record.events if e.kind == "goto"]
                 at = moves[-1] if moves else 1
                 table.add_row(
-                    Text(label.strip()), Text(f"{at} of {len(record.steps)}"), Text(""),
+                    Text(label.strip()),
+                    Text(f"{at} of {len(record.steps)}"),
+                    Text(""),
                     Text(f"started {record.started_at.strftime('%a %d %b %H:%M')}"),
                     key=f"resume:{item.path}",
                 )
@@ -104,8 +106,11 @@ class PickerScreen(Screen[None]):
             if all(word in haystack for word in words):
                 self.shown.append(found)
                 table.add_row(
-                    Text(p.name), Text(str(len(p.steps))), Text(total_text(p)),
-                    Text(p.summary), key=p.id,
+                    Text(p.name),
+                    Text(str(len(p.steps))),
+                    Text(total_text(p)),
+                    Text(p.summary),
+                    key=p.id,
                 )
         if not self.shown:
             table.add_row(Text("No protocol matches"), Text(""), Text(""), Text("Escape shows them all"))

@@ -24,8 +24,13 @@ from .session_view import SessionScreen
 from .stats import StatsScreen
 
 COLUMNS = (
-    ("date", "Date"), ("protocol", "Protocol"), ("group", "Group"), ("presenter", "Presenter"),
-    ("planned", "Planned"), ("actual", "Actual"), ("status", "Status"),
+    ("date", "Date"),
+    ("protocol", "Protocol"),
+    ("group", "Group"),
+    ("presenter", "Presenter"),
+    ("planned", "Planned"),
+    ("actual", "Actual"),
+    ("status", "Status"),
 )
 # The sort key of each column, and whether it reads best reversed (newest, longest first).
 SORTS: dict[str, tuple[Callable[[Summary], Any], bool]] = {
@@ -50,7 +55,7 @@ def reason(summary: Summary, folder: Path) -> str:
     problem = summary.problem or ""
     for prefix in (str(folder / summary.name), summary.name):
         if problem.startswith(prefix):
-            return problem[len(prefix):].lstrip(": ") or problem
+            return problem[len(prefix) :].lstrip(": ") or problem
     return problem
 
 
@@ -66,8 +71,13 @@ class ReviewSearch(SearchInput):
 
     BINDINGS = [
         Binding("enter", "submit", "Open", id="open-from-search", tooltip="Show the highlighted session"),
-        Binding("down", "screen.to_list", "List", id="to-list",
-                tooltip="Into the list, where s sorts, t shows statistics and q quits"),
+        Binding(
+            "down",
+            "screen.to_list",
+            "List",
+            id="to-list",
+            tooltip="Into the list, where s sorts, t shows statistics and q quits",
+        ),
     ]
 
 
@@ -79,15 +89,27 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", tooltip="Show the chosen session"),
-        Binding("s", "sort", "Sort", id="sort",
-                tooltip="Sort by the next column: date, protocol, group, actual (from the list)"),
-        Binding("S", "reverse", "Reverse", show=False, id="reverse",
-                tooltip="Reverse the order (from the list)"),
-        Binding("t", "stats", "Stats", id="stats",
-                tooltip="Across sessions: lengths and overruns per protocol (from the list)"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            id="sort",
+            tooltip="Sort by the next column: date, protocol, group, actual (from the list)",
+        ),
+        Binding(
+            "S", "reverse", "Reverse", show=False, id="reverse", tooltip="Reverse the order (from the list)"
+        ),
+        Binding(
+            "t",
+            "stats",
+            "Stats",
+            id="stats",
+            tooltip="Across sessions: lengths and overruns per protocol (from the list)",
+        ),
         Binding("slash", "search", "Search", id="search", tooltip="Back to the search box"),
-        Binding("escape", "back", "Clear/Quit", id="back",
-                tooltip="Clear the search, or leave when it is empty"),
+        Binding(
+            "escape", "back", "Clear/Quit", id="back", tooltip="Clear the search, or leave when it is empty"
+        ),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave facilitator (when the search is empty)"),
     ]
 
@@ -102,8 +124,9 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(f"facilitator · sessions in {self.folder}"), id="review-title")
-        yield ReviewSearch(placeholder="Type to search: protocol, group, presenter, date, notes",
-                          id="review-search")
+        yield ReviewSearch(
+            placeholder="Type to search: protocol, group, presenter, date, notes", id="review-search"
+        )
         yield Static(id="review-count")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="review-file")
@@ -146,8 +169,7 @@ class ReviewScreen(Screen[None]):
         """The matching sessions, sorted; unreadable files last, by name."""
         key, _ = SORTS[self.sort_by]
         found = [s for s in self.summaries if matches(s, self.search_text)]
-        readable = sorted((s for s in found if s.readable),
-                          key=SORTS["date"][0], reverse=True)
+        readable = sorted((s for s in found if s.readable), key=SORTS["date"][0], reverse=True)
         readable.sort(key=key, reverse=self.reverse)
         return readable + sorted((s for s in found if not s.readable), key=lambda s: s.name)
 
@@ -181,8 +203,10 @@ class ReviewScreen(Screen[None]):
         table when the row is highlighted).
         """
         sized = [row for row in rows if row.get("status") != "unreadable"]
-        widths = {key: max([cell_len(label), *(cell_len(row.get(key, "")) for row in sized)])
-                  for key, label in labels.items()}
+        widths = {
+            key: max([cell_len(label), *(cell_len(row.get(key, "")) for row in sized)])
+            for key, label in labels.items()
+        }
         widths["protocol"] = max([widths["protocol"], *(cell_len(row["protocol"]) for row in rows)])
         floor = {key: max(MIN_WIDTH, cell_len(labels[key])) for key in SHRINK if key in labels}
         scrollbar = 2 if len(rows) + 1 >= self.query_one(DataTable).size.height else 0
@@ -193,8 +217,10 @@ class ReviewScreen(Screen[None]):
             widths[widest] -= 1
             room += 1
         widths["group"] += max(0, room)
-        return [[cut(row.get(key, ""), widths[key]) if key in floor else row.get(key, "")
-                 for key in labels] for row in rows]
+        return [
+            [cut(row.get(key, ""), widths[key]) if key in floor else row.get(key, "") for key in labels]
+            for row in rows
+        ]
 
     def fill(self) -> None:
         """Show the sessions matching the search, in the chosen order, keeping the cursor."""
@@ -207,8 +233,7 @@ class ReviewScreen(Screen[None]):
             labels[key] = label + ((" ▼" if self.reverse else " ▲") if key == self.sort_by else "")
             table.add_column(Text(labels[key]), key=key)
         self.shown = self.ordered()
-        for s, cells in zip(self.shown, self.fit(labels, [self.cells(s) for s in self.shown]),
-                            strict=True):
+        for s, cells in zip(self.shown, self.fit(labels, [self.cells(s) for s in self.shown]), strict=True):
             table.add_row(*(Text(cell) for cell in cells), key=s.name)
         if not self.shown:
             empty = "No session matches" if self.summaries else "No saved sessions yet"

@@ -45,9 +45,7 @@ def mood_classes(m: Mood) -> set[str]:
 
 
 def size_classes(size: Size) -> set[str]:
-    return ({"-narrow"} if size.width < NARROW else set()) | (
-        {"-short"} if size.height < SHORT else set()
-    )
+    return ({"-narrow"} if size.width < NARROW else set()) | ({"-short"} if size.height < SHORT else set())
 
 
 class RunScreen(SavingMixin, Screen[None]):
@@ -56,7 +54,10 @@ class RunScreen(SavingMixin, Screen[None]):
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding(
-            "space", "start_pause", "Start/Pause", id="start-pause",
+            "space",
+            "start_pause",
+            "Start/Pause",
+            id="start-pause",
             tooltip="Start, pause or resume the timer",
         ),
         Binding("n,right", "next", "Next", id="next", tooltip="Next step (next turn in turns)"),

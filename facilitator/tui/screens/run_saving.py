@@ -73,9 +73,12 @@ class SavingMixin(_Base):
         self.notify(
             f"{old} was changed by something else, so it was left alone; "
             f"this meeting is now saved in {self.saver.path}.",
-            severity="warning", timeout=15, markup=False,
+            severity="warning",
+            timeout=15,
+            markup=False,
         )
         self.session.path = self.saver.path
+
     def save_failed(self, exc: OSError) -> None:
         self.save_failing = True
         warning = self.query_one("#save-warning", Static)
@@ -86,8 +89,7 @@ class SavingMixin(_Base):
         warning.remove_class("-empty")
         if not self._warned:
             self._warned = True
-            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10,
-                        markup=False)
+            self.notify(f"Notes are not being saved: {reason}", severity="error", timeout=10, markup=False)
 
     def save_ok(self) -> None:
         self.save_failing = False
@@ -109,8 +111,9 @@ class SavingMixin(_Base):
                 path = rescue(record)
             except OSError:
                 self.save_failed(exc)
-                self.notify("Cannot save anywhere: free some space, then press q again.",
-                            severity="error", timeout=15)
+                self.notify(
+                    "Cannot save anywhere: free some space, then press q again.", severity="error", timeout=15
+                )
                 return None
             self.app.rescued = True  # type: ignore[attr-defined]
         if self.heartbeat is not None:

@@ -66,10 +66,16 @@ class SessionScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the list of sessions"),
-        Binding("x", "export", "Export", id="export",
-                tooltip="Write this session as Markdown to the current directory"),
-        Binding("r", "resume", "Resume", id="resume",
-                tooltip="Carry on this unfinished session where it stopped"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="export",
+            tooltip="Write this session as Markdown to the current directory",
+        ),
+        Binding(
+            "r", "resume", "Resume", id="resume", tooltip="Carry on this unfinished session where it stopped"
+        ),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -86,8 +92,7 @@ class SessionScreen(Screen[None]):
         record = self.record
         if record is None:
             yield Static(Content(f"facilitator · {self.path.name}"), id="session-title")
-            yield Static(Content(f"This session cannot be opened.\n\n{self.problem}"),
-                         id="session-error")
+            yield Static(Content(f"This session cannot be opened.\n\n{self.problem}"), id="session-error")
             yield Footer()
             return
         name = str(record.protocol.get("name", record.protocol_name or "Session"))
@@ -119,14 +124,18 @@ class SessionScreen(Screen[None]):
             length += f" (+{clock_text(actual - planned)} over)"
         elif planned - actual >= OVER_S and record.status == "completed":
             length += f" ({clock_text(planned - actual)} under)"
-        status = ("completed" if record.status == "completed"
-                  else "in progress: r carries on where it stopped")
+        status = "completed" if record.status == "completed" else "in progress: r carries on where it stopped"
         rows = [
-            ("Date", when), ("Protocol", f"{name} ({protocol_id})" if protocol_id else name),
-            ("Group", record.group), ("Facilitator", record.facilitator),
-            ("Presenter", record.presenter), ("Participants", ", ".join(record.participants)),
-            ("Focusing question", record.focus_question), ("Status", status),
-            ("Length", length), ("File", self.path.name),
+            ("Date", when),
+            ("Protocol", f"{name} ({protocol_id})" if protocol_id else name),
+            ("Group", record.group),
+            ("Facilitator", record.facilitator),
+            ("Presenter", record.presenter),
+            ("Participants", ", ".join(record.participants)),
+            ("Focusing question", record.focus_question),
+            ("Status", status),
+            ("Length", length),
+            ("File", self.path.name),
         ]
         return [(label, value) for label, value in rows if value]
 
@@ -134,11 +143,14 @@ class SessionScreen(Screen[None]):
         """A step: its title and times, its bar, its turns and its notes."""
         reached = step.actual_seconds > 0 or self.record is None or self.record.status == "completed"
         over = step.actual_seconds - step.planned_seconds >= OVER_S
-        times = Static(Content(time_words(step.planned_seconds, step.actual_seconds, reached)),
-                       classes="step-times" + (" -over" if over else ""))
+        times = Static(
+            Content(time_words(step.planned_seconds, step.actual_seconds, reached)),
+            classes="step-times" + (" -over" if over else ""),
+        )
         parts: list[Widget] = [
-            Horizontal(Static(Content(f"{number}. {step.title}"), classes="step-title"), times,
-                       classes="step-head"),
+            Horizontal(
+                Static(Content(f"{number}. {step.title}"), classes="step-title"), times, classes="step-head"
+            ),
             StepBar(step.planned_seconds, step.actual_seconds, longest),
         ]
         turns = [
@@ -149,8 +161,9 @@ class SessionScreen(Screen[None]):
         if turns:
             parts.append(Static(Content("\n".join(turns)), classes="step-turns"))
         notes = step.notes.strip()
-        parts.append(Static(Content(notes or "(no notes)"),
-                            classes="step-notes" + ("" if notes else " -none")))
+        parts.append(
+            Static(Content(notes or "(no notes)"), classes="step-notes" + ("" if notes else " -none"))
+        )
         return Vertical(*parts, classes="step")
 
     # -- actions ---------------------------------------------------------------------------

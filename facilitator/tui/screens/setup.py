@@ -33,8 +33,14 @@ class SetupScreen(Screen[None]):
     SCOPED_CSS = False  # the rules name screens and ids, like the app's own stylesheet
 
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start meeting", id="start", priority=True,
-                tooltip="Open the run screen with these details"),
+        Binding(
+            "ctrl+s",
+            "start",
+            "Start meeting",
+            id="start",
+            priority=True,
+            tooltip="Open the run screen with these details",
+        ),
         Binding("escape", "back", "Back", id="back", tooltip="Back to the list of protocols"),
     ]
 
@@ -93,10 +99,12 @@ class SetupScreen(Screen[None]):
         if people is not None and not 1 <= people <= 50:
             raise ValueError("How many people: give a number from 1 to 50")
         details = Details(
-            group=self.value("group"), facilitator=self.value("facilitator"),
+            group=self.value("group"),
+            facilitator=self.value("facilitator"),
             presenter=self.value("presenter"),
             participants=Details.split_names(self.value("participants")),
-            focus_question=self.value("question"), fit_minutes=fit,
+            focus_question=self.value("question"),
+            fit_minutes=fit,
         )
         return details, people
 

@@ -36,14 +36,17 @@ def protocol_block(stat: ProtocolStat) -> Vertical:
         parts.append(Static(Content("No completed sessions yet.")))
         return Vertical(*parts, classes="protocol-stats")
     diff = stat.typical_length - stat.typical_planned
-    length = (f"Typical length {clock_text(stat.typical_length)} "
-              f"against {clock_text(stat.typical_planned)} planned")
+    length = (
+        f"Typical length {clock_text(stat.typical_length)} against {clock_text(stat.typical_planned)} planned"
+    )
     if diff >= OVER_S:
         length += f" (+{clock_text(diff)} over)"
     elif -diff >= OVER_S:
         length += f" ({clock_text(diff)} under)"
-    parts += [Static(Content(length)),
-              Static(Content("How often each step ran over (█ = share of sessions):"))]
+    parts += [
+        Static(Content(length)),
+        Static(Content("How often each step ran over (█ = share of sessions):")),
+    ]
     cells: list[Widget] = []
     for step in stat.steps:
         title = step.title if len(step.title) <= TITLE else step.title[: TITLE - 1] + "…"
@@ -51,8 +54,10 @@ def protocol_block(stat: ProtocolStat) -> Vertical:
         filled = len(bar) - len(bar.lstrip("█"))
         cells += [
             Static(Content(title), classes="stats-step"),
-            Static(Content.assemble((bar[:filled], "$warning"), (bar[filled:], "$text-muted")),
-                   classes="stats-bar"),
+            Static(
+                Content.assemble((bar[:filled], "$warning"), (bar[filled:], "$text-muted")),
+                classes="stats-bar",
+            ),
             Static(Content(step_line(step)), classes="stats-words" + (" -over" if step.overruns else "")),
         ]
     parts.append(Grid(*cells, classes="stats-steps"))
@@ -73,8 +78,9 @@ class StatsScreen(Screen[None]):
         self.stats: list[ProtocolStat] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content("Across sessions · how long each protocol takes, what runs over"),
-                     id="stats-title")
+        yield Static(
+            Content("Across sessions · how long each protocol takes, what runs over"), id="stats-title"
+        )
         with VerticalScroll(id="stats-body"):
             yield Static(Content("Reading every session…"), id="stats-loading")
         yield Footer()
@@ -105,8 +111,9 @@ class StatsScreen(Screen[None]):
         loading.remove()
         unreadable = sum(not s.readable for s in summaries)
         if unreadable:
-            body.mount(Static(Content(f"{plural(unreadable, 'unreadable file')} left out."),
-                              classes="stats-note"))
+            body.mount(
+                Static(Content(f"{plural(unreadable, 'unreadable file')} left out."), classes="stats-note")
+            )
         body.mount_all(protocol_block(p) for p in self.stats)
 
     def action_back(self) -> None:

@@ -25,7 +25,9 @@ def agenda_content(rows: list[AgendaRow], width: int) -> Content:
         style = STYLES[row.state]
         lines.append(
             Content.assemble(
-                (head, style), (title.ljust(room), style), " ",
+                (head, style),
+                (title.ljust(room), style),
+                " ",
                 (times, "$error" if row.over else style),
             )
         )

@@ -233,7 +233,10 @@ class BigClock(Widget):
             self._strips = [Strip([Segment(line, style)], len(line)) for line in self.lines()]
         blank = Strip.blank(self.size.width, style)
         strips = self._strips
-        return filtered(self, (
-            (strips[y] if 0 <= y < len(strips) else blank).crop(crop.x, crop.right)
-            for y in range(crop.y, crop.bottom)
-        ))
+        return filtered(
+            self,
+            (
+                (strips[y] if 0 <= y < len(strips) else blank).crop(crop.x, crop.right)
+                for y in range(crop.y, crop.bottom)
+            ),
+        )

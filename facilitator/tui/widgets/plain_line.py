@@ -38,10 +38,16 @@ def one_line(widget: Widget, text: str, crop: Region) -> list[Strip] | None:
     width, height = widget.outer_size
     room = width - padding.left - padding.right
     if (
-        "\n" in text or height != 1 or padding.top or padding.bottom
-        or any(edge[0] for edge in (styles.border.top, styles.border.bottom, styles.border.left,
-                                    styles.border.right))
-        or styles.text_align not in ("left", "start") or cell_len(text) > room
+        "\n" in text
+        or height != 1
+        or padding.top
+        or padding.bottom
+        or any(
+            edge[0]
+            for edge in (styles.border.top, styles.border.bottom, styles.border.left, styles.border.right)
+        )
+        or styles.text_align not in ("left", "start")
+        or cell_len(text) > room
     ):
         return None
     style = widget.rich_style

@@ -12,7 +12,7 @@ from .plain_line import one_line
 
 
 def bar_text(used: float, width: int) -> str:
-    """"█████░░░░░  45%": the filled share of `width` cells, then the percentage."""
+    """ "█████░░░░░  45%": the filled share of `width` cells, then the percentage."""
     used = max(0.0, min(used, 1.0))
     room = max(0, width - 5)
     filled = round(room * used)
