@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
-import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
-from .core.library import NotFoundError, find, load_library
-from .core.protocol import ProtocolError, load_protocol
-from .core.session_files import SessionFileError, sessions_dir
+from .core.library import NotFoundError, find, load_library, load_protocol
+from .core.protocol import ProtocolError
+from .core.store.files import SessionFileError, session_path, sessions_dir, write_private
+from .core.store.record import Details
+from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -216,8 +218,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from .core.catalog import Catalog
-    from .core.export import clock_text
+    from .core.store.catalog import Catalog
+    from .core.words import clock_text
 
     folder = sessions_dir(args.sessions_dir)
     found = Catalog(folder).summaries()
@@ -258,10 +260,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .core.catalog import Catalog
     from .core.stats import protocol_stats, stats_text
 
     folder = sessions_dir(args.sessions_dir)
+    from .core.store.catalog import Catalog
+
     stats = protocol_stats(Catalog(folder).summaries(full=True), args.protocol)
     if args.protocol and not stats:
         raise UsageError(f'no saved sessions of "{args.protocol}" in {folder}')
@@ -270,18 +273,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return OK
 
 
-def session_path(name: str, folder: Path) -> Path:
-    """A session named by path, file name or file name without .toml."""
-    candidates = [Path(name).expanduser(), folder / name, folder / f"{name}.toml"]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise UsageError(f'no session "{name}" (facilitator sessions lists those in {folder})')
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from .core.export import session_json, session_markdown
-    from .core.record import load_record
+    from .core.store.record import load_record
 
     path = session_path(args.session, sessions_dir(args.sessions_dir))
     record = load_record(path)
@@ -291,9 +285,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return OK
     out = Path(args.output).expanduser()
     try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_private(out, text)
     except OSError as exc:
         raise UsageError(f"{out}: cannot write the export ({exc.strerror})") from None
     print(f"Exported {path.name} to {out}", file=sys.stderr)
@@ -306,10 +298,60 @@ def cmd_room(args: argparse.Namespace) -> int:
     return cmd_follow(args) if args.command == "follow" else cmd_serve(args)
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    from .launch import launch
+def start_of(args: argparse.Namespace) -> Start:
+    """What the command line asks the app to open."""
+    if args.command == "run":
+        details = Details(
+            group=args.group,
+            facilitator=args.facilitator,
+            presenter=args.presenter,
+            participants=Details.split_names(args.participants),
+            focus_question=args.question,
+            fit_minutes=args.fit,
+        )
+        return RunProtocol(args.protocol, details, args.people)
+    if args.command == "resume":
+        return Resume(args.session)
+    if args.command == "review":
+        return Review(args.session)
+    return Pick()
 
-    return launch(args)
+
+def options_of(args: argparse.Namespace) -> Options:
+    return Options(sessions_dir(args.sessions_dir), theme=args.theme, bell=not args.no_bell)
+
+
+def launch(start: Start, options: Options) -> int:
+    """Open the app; print where the session was saved once the screen has closed."""
+    from .tui.app import make_app
+
+    # Start-up: importing Textual and the screens and loading the protocols make objects that
+    # live as long as the app, so the garbage collector need not look at them while they are
+    # made, nor walk them again later (together about 30 ms before the first frame).
+    gc.disable()
+    try:
+        app = make_app(start, options)
+    finally:
+        gc.freeze()
+        gc.enable()
+    outcome = app.run()
+    if outcome is None:
+        return OK
+    if outcome.rescued and outcome.saved is not None:
+        print(
+            f"facilitator: could not save in {options.sessions_dir}; "
+            f"the session was saved instead to {outcome.saved}",
+            file=sys.stderr,
+        )
+    elif outcome.saved is not None:
+        print(f"Session saved: {outcome.saved}")
+    elif outcome.unfinished is not None:
+        print(f"Session saved, not finished: {outcome.unfinished} (carry on with: facilitator resume)")
+    return OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    return launch(start_of(args), options_of(args))
 
 
 COMMANDS = {
@@ -331,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS.get(args.command or "", cmd_app)
     try:
         return command(args)
-    except (UsageError, NotFoundError, SessionFileError) as exc:
+    except (UsageError, NotFoundError, SessionFileError, StartError) as exc:
         print(f"facilitator: {exc}", file=sys.stderr)
     except ProtocolError as exc:
         for problem in exc.problems:

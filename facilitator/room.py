@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .core.session_files import sessions_dir
+from .core.store.files import session_path, sessions_dir
 
 _FONT_LINK = re.compile(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', re.S)
 _LOCAL_FONT = """<style>
@@ -24,8 +24,6 @@ _LOCAL_FONT = """<style>
 def _session(args: argparse.Namespace, folder: Path) -> Path | None:
     if not args.session:
         return None
-    from .cli import session_path
-
     return session_path(args.session, folder).resolve()
 
 

@@ -4,35 +4,20 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from .protocol import EACH_PARTICIPANT, Protocol, Step
-from .session_files import SessionFileError
-
-if TYPE_CHECKING:  # the record (pydantic) is loaded only where sessions are read
-    from .record import SessionRecord
-
-
-def clock_text(seconds: float) -> str:
-    """Seconds as M:SS (or H:MM:SS from an hour)."""
-    seconds = int(round(abs(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def minutes_text(minutes: float) -> str:
-    return f"{minutes:g} min"
+from .store.record import SessionRecord
+from .words import clock_text, protocol_minutes
 
 
 def step_minutes(step: Step) -> str:
     """How long a step is planned for, in words: "5 min", "8 min per person"."""
     if step.turns is None:
-        return minutes_text(step.minutes)
+        return protocol_minutes(step.minutes)
     if step.turns == EACH_PARTICIPANT:
-        return f"{minutes_text(step.minutes)} per person"
-    return f"{step.turns} turns × {minutes_text(step.minutes)}"
+        return f"{protocol_minutes(step.minutes)} per person"
+    return f"{step.turns} turns × {protocol_minutes(step.minutes)}"
 
 
 def who_text(step: Step) -> str:
@@ -122,7 +107,7 @@ def _overrun(planned: int, actual: int) -> str:
 
 def session_markdown(record: SessionRecord) -> str:
     """The record of a meeting as Markdown a person would send to the group."""
-    name = str(record.protocol.get("name", record.protocol.get("id", "Protocol")))
+    name = record.protocol.name
     title = f"{name}: {record.group}" if record.group else name
     start = record.started_at
     out = [f"# {_md(title)}", ""]
@@ -165,30 +150,11 @@ def session_markdown(record: SessionRecord) -> str:
 
 
 def session_json(record: SessionRecord) -> str:
-    """The whole record as JSON, for other tools."""
-    return json.dumps(record.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+    """The whole record as JSON, for other tools (times as ISO 8601 text)."""
 
+    def when(value: object) -> str:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        raise TypeError(f"{type(value).__name__} is not JSON")
 
-class Listed:
-    """A session file found in the sessions directory: its record, or why it cannot be read."""
-
-    def __init__(self, path: Path, record: SessionRecord | None, problem: str | None) -> None:
-        self.path = path
-        self.record = record
-        self.problem = problem
-
-
-def list_sessions(folder: Path) -> list[Listed]:
-    """Every session file, newest first; unreadable ones carry their reason."""
-    from .record import load_record
-
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.glob("*.toml"):
-        try:
-            found.append(Listed(path, load_record(path), None))
-        except SessionFileError as exc:
-            found.append(Listed(path, None, str(exc)))
-    found.sort(key=lambda f: (f.record.started_at.timestamp() if f.record else 0, f.path.name), reverse=True)
-    return found
+    return json.dumps(record.data(), indent=2, ensure_ascii=False, default=when) + "\n"

@@ -161,8 +161,3 @@ def _nudge(
         _, i, delta = best
         chosen[i] += delta
         total += delta * items[i].count
-
-
-def describe_minutes(seconds: float) -> str:
-    """Seconds as minutes for people: 300 → "5 min", 90 → "1.5 min"."""
-    return f"{round(seconds / 60, 1):g} min"

@@ -1,16 +1,29 @@
-"""Finding protocols: the built-in library, the user's, the current directory's and the env's."""
+"""The protocol library: where protocol files are found, and reading one, checked once.
+
+A file is checked (pydantic) the first time it is read; its checked form is then kept in the
+user's cache directory under the SHA-256 of the file's bytes and of this code, so the next
+start opens it without pydantic, for a team's own files as for the built-in ones. A missing,
+stale or damaged cache entry only makes opening slower, never different.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
+import hashlib
+import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
-from .protocol import Protocol, ProtocolError, load_protocol
+from .. import __version__
+from .checking import Invalid, check, parse_toml_text, plain, read_limited, trusted
+from .protocol import FORMAT, MAX_FILE_BYTES, CheckedProtocol, Protocol, ProtocolError
 
 APP_NAME = "facilitator"
 ENV_PROTOCOLS = "FACILITATOR_PROTOCOLS"
@@ -26,6 +39,106 @@ def builtin_dir() -> Path:
 def user_protocols_dir() -> Path:
     """The user's own protocols, in the platform's config directory."""
     return Path(platformdirs.user_config_dir(APP_NAME)) / "protocols"
+
+
+def cache_dir() -> Path:
+    """Where checked protocol files are remembered."""
+    return Path(platformdirs.user_cache_dir(APP_NAME)) / "checked-protocols"
+
+
+# -- one file ----------------------------------------------------------------------------------
+
+
+def protocol_from_data(data: dict[str, object], where: str, protocol_id: str) -> Protocol:
+    """Check parsed TOML as a protocol file; `where` names the file in messages."""
+    fmt = data.get("format", FORMAT)
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        raise ProtocolError(
+            [
+                f"{where}: format: this file uses protocol format {fmt}, newer than this "
+                f"facilitator understands (format {FORMAT}); update facilitator to use it"
+            ]
+        )
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt != FORMAT:
+        raise ProtocolError([f"{where}: format: must be {FORMAT}"])
+    if "id" in data:
+        raise ProtocolError(
+            [f"{where}: id: not a key of protocol files; the id is the file name without .toml"]
+        )
+    try:
+        protocol: Protocol = check(CheckedProtocol, {**data, "id": protocol_id}, where)
+        return protocol
+    except Invalid as exc:
+        raise ProtocolError(exc.problems) from None
+
+
+@functools.cache
+def _code_key() -> bytes:
+    """What the checked form depends on besides the file: the code that declares and checks it."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in ("protocol.py", "checking.py", "library.py"):
+        with contextlib.suppress(OSError):
+            digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
+def _cache_path(raw: bytes) -> Path:
+    return cache_dir() / (hashlib.sha256(_code_key() + raw).hexdigest() + ".json")
+
+
+def _from_cache(raw: bytes, protocol_id: str) -> Protocol | None:
+    """The checked form of these bytes, if it was kept whole; None otherwise."""
+    try:
+        seal, _, body = _cache_path(raw).read_bytes().partition(b"\n")
+        if seal.decode("ascii") != hashlib.sha256(body).hexdigest():
+            return None
+        return trusted(Protocol, {**json.loads(body), "id": protocol_id})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _keep(raw: bytes, protocol: Protocol) -> None:
+    """Remember a checked file; failing to (read-only home, full disk) costs only time."""
+    data = plain(protocol)
+    del data["id"]  # the id is the file name, which the bytes do not carry
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    target = _cache_path(raw)
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".checked-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            os.replace(temp, target)
+        except OSError:
+            os.unlink(temp)
+
+
+def load_protocol(path: Path) -> Protocol:
+    """Read a protocol file, checked (or as checked before); raise ProtocolError listing every
+    problem, each naming the file and the place."""
+    where = str(path)
+    try:
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except IsADirectoryError:
+        raise ProtocolError([f"{where}: is a directory, not a protocol file"]) from None
+    except FileNotFoundError:
+        raise ProtocolError([f"{where}: no such file"]) from None
+    except OSError as exc:
+        raise ProtocolError([f"{where}: cannot be read ({exc.strerror})"]) from None
+    if len(raw) <= MAX_FILE_BYTES and (known := _from_cache(raw, path.stem)) is not None:
+        return known
+    try:
+        data = parse_toml_text(raw, where, MAX_FILE_BYTES)
+    except Invalid as exc:
+        raise ProtocolError(exc.problems) from None
+    protocol = protocol_from_data(data, where, path.stem)
+    _keep(raw, protocol)
+    return protocol
+
+
+# -- the search path -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

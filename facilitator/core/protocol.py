@@ -1,26 +1,25 @@
-"""Protocols: the checked form of a protocol file, and loading one.
+"""A protocol and its steps, declared once: the fields, their defaults and the rules of format 1.
 
-`Protocol` and `Step` are plain frozen dataclasses, so the app can open a built-in protocol
-without importing pydantic (start-up time). The rules of format 1 and their one-line error
-messages are in `protocol_schema.py`. A file whose exact bytes were checked before, as every
-built-in protocol was (see `checked_protocols.json`), is taken from that record; any other
-file is checked by `protocol_schema.py`.
+`Protocol` and `Step` are plain frozen dataclasses; each field's rules are declared with it
+(see checking.py) and checked only when a file is read (library.py), so a meeting on a
+protocol checked before never needs pydantic. Every text is plain text: shown literally,
+never read as markup, and never allowed to carry control characters to the terminal.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
+import difflib
+import math
 import re
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from .checking import STRICT, Invalid, Problems, Rule
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
 MAX_STEPS = 100
+MAX_MINUTES = 480
 EACH_PARTICIPANT = "each participant"
 EVERYONE = "everyone"
 DEFAULT_ROLES = ("facilitator", "presenter", "participants")
@@ -29,31 +28,85 @@ DEFAULT_ROLES = ("facilitator", "presenter", "participants")
 # isolate characters, which reorder how text is shown.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-CHECKED_PATH = Path(__file__).with_name("checked_protocols.json")
-"""The built-in protocols as checked, keyed by the SHA-256 of each file's bytes."""
 
-
-class ProtocolError(Exception):
+class ProtocolError(Invalid):
     """A protocol that cannot be used: one line per problem, each naming the file and place."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+
+# -- the rules on single fields ---------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Refuse control characters: protocol text is shown literally and must not drive the terminal."""
+    found = CONTROL.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(
+            f"contains a control character ({code}); only plain text, newlines and tabs are allowed"
+            if found.group() < "\u2000"
+            else f"contains a text-direction override ({code}); remove it, plain text only"
+        )
+    return text
+
+
+def _non_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+def _minutes(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if value <= 0:
+        raise ValueError("must be greater than 0")
+    if value > MAX_MINUTES:
+        raise ValueError(f"must be at most {MAX_MINUTES}")
+    return value
+
+
+def _turns(value: Any) -> Any:
+    wrong = f'must be a whole number from 2 to 50 or "{EACH_PARTICIPANT}"'
+    if value is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(wrong)
+    if isinstance(value, str):
+        if value.strip().lower() != EACH_PARTICIPANT:
+            raise ValueError(wrong)
+        return EACH_PARTICIPANT
+    if not 2 <= value <= 50:
+        raise ValueError(f"must be from 2 to 50 turns (got {value})")
+    return value
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+PlainText = Annotated[str, STRICT, Rule(_plain)]
+Title = Annotated[str, STRICT, Rule(_plain), Rule(_non_blank)]
+Texts = Annotated[list[PlainText], STRICT]
+Minutes = Annotated[float, STRICT, Rule(_minutes)]
+Turns = Annotated[int | str | None, Rule(_turns, before=True)]
+Format = Annotated[int, STRICT]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
     """One step of a protocol, run in order; `minutes` is per turn in a step taken in turns."""
 
-    title: str
-    minutes: float
-    min_minutes: float | None = None
-    speakers: list[str] = field(default_factory=list)
-    silent: list[str] = field(default_factory=list)
-    description: str = ""
-    prompts: list[str] = field(default_factory=list)
-    facilitator_notes: str = ""
-    turns: int | str | None = None
+    __pydantic_config__ = {"extra": "forbid"}
+
+    title: Title
+    minutes: Minutes
+    min_minutes: Minutes | None = None
+    speakers: Texts = field(default_factory=list)
+    silent: Texts = field(default_factory=list)
+    description: PlainText = ""
+    prompts: Texts = field(default_factory=list)
+    facilitator_notes: PlainText = ""
+    turns: Turns = None
 
     @property
     def in_turns(self) -> bool:
@@ -69,22 +122,41 @@ class Step:
         return max(1, people or 1)
 
 
+def _floor_within_minutes(step: Step) -> Step:
+    if step.min_minutes is not None and step.min_minutes > step.minutes:
+        raise Problems([("min_minutes", f"must not be more than minutes ({_num(step.minutes)})")])
+    return step
+
+
+def _step_count(steps: list[Step]) -> list[Step]:
+    if not steps:
+        raise ValueError("needs at least one [[steps]] entry")
+    if len(steps) > MAX_STEPS:
+        raise ValueError(f"has more than {MAX_STEPS} steps")
+    return steps
+
+
+Steps = Annotated[list[Annotated[Step, Rule(_floor_within_minutes)]], STRICT, Rule(_step_count)]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Protocol:
     """A protocol: its description and its steps. `id` comes from the file name."""
 
-    id: str = ""
-    format: int = FORMAT
-    name: str
-    summary: str = ""
-    purpose: str = ""
-    source: str = ""
-    tags: list[str] = field(default_factory=list)
-    group_size: str = ""
-    roles: list[str] = field(default_factory=lambda: list(DEFAULT_ROLES))
-    norms: list[str] = field(default_factory=list)
-    materials: list[str] = field(default_factory=list)
-    steps: list[Step]
+    __pydantic_config__ = {"extra": "forbid"}
+
+    id: str = field(default="", metadata={"derived": True})
+    format: Format = FORMAT
+    name: Title
+    summary: PlainText = ""
+    purpose: PlainText = ""
+    source: PlainText = ""
+    tags: Texts = field(default_factory=list)
+    group_size: PlainText = ""
+    roles: Annotated[list[Title], STRICT] = field(default_factory=lambda: list(DEFAULT_ROLES))
+    norms: Texts = field(default_factory=list)
+    materials: Texts = field(default_factory=list)
+    steps: Steps
 
     @property
     def has_each_participant(self) -> bool:
@@ -95,105 +167,28 @@ class Protocol:
         """The planned length, with `people` turns for steps taken by each participant."""
         return sum(step.minutes * step.turn_count(people) for step in self.steps)
 
-    def to_data(self) -> dict[str, Any]:
-        """The protocol as plain data (what a session file keeps), without empty optional keys."""
-        data = {k: v for k, v in vars(self).items() if k != "steps"}
-        data["steps"] = [{k: v for k, v in vars(step).items() if v is not None} for step in self.steps]
-        return _copy_lists(data)
 
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Protocol:
-        """Rebuild a protocol from `to_data` output that was checked before; no checks here."""
-        data = _copy_lists(data)
-        data["steps"] = [Step(**step) for step in data["steps"]]
-        return cls(**data)
-
-
-def _copy_lists(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy_lists(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_lists(v) for v in value]
-    return value
-
-
-def protocol_from_data(data: dict[str, Any], where: str, protocol_id: str) -> Protocol:
-    """Check parsed TOML as a protocol; `where` names the file in messages."""
-    from .protocol_schema import check  # pydantic: only for files not checked before
-
-    return check(data, where, protocol_id)
+def _roles_declared(protocol: Protocol) -> Protocol:
+    """Every role a step names is declared (or is "everyone"), and no role is declared twice."""
+    problems: list[tuple[str, str]] = []
+    roles = set(protocol.roles)
+    if len(roles) != len(protocol.roles):
+        problems.append(("roles", "names a role twice"))
+    for number, step in enumerate(protocol.steps, start=1):
+        for key in ("speakers", "silent"):
+            for role in getattr(step, key):
+                if role != EVERYONE and role not in roles:
+                    close = difflib.get_close_matches(role, [*roles, EVERYONE], n=1)
+                    hint = f'; did you mean "{close[0]}"?' if close else ""
+                    declared = ", ".join([*protocol.roles, EVERYONE])
+                    problems.append(
+                        (f"steps[{number}].{key}", f'"{role}" is not a declared role ({declared}){hint}')
+                    )
+    if problems:
+        raise Problems(problems)
+    return protocol
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-
-
-def parse_toml_text(raw: bytes, where: str, limit: int = MAX_FILE_BYTES) -> dict[str, Any]:
-    """Decode and parse TOML bytes, or raise ProtocolError with `where:LINE:COL:` for syntax."""
-    if len(raw) > limit:
-        raise ProtocolError([f"{where}: the file is larger than {limit // 1024} KiB; split or shorten it"])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ProtocolError(
-            [f"{where}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"]
-        ) from None
-    text = text.removeprefix("\ufeff")
-    try:
-        return tomllib.loads(text)
-    except RecursionError:
-        raise ProtocolError([f"{where}: arrays or tables are nested too deeply"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_POSITION.search(message)
-        if found:
-            row, col = found.groups()
-            message = message[: found.start()]
-            raise ProtocolError([f"{where}:{row}:{col}: {message}"]) from None
-        raise ProtocolError([f"{where}: {message}"]) from None
-
-
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read at most limit + 1 bytes, so a huge file is refused without reading it all."""
-    with path.open("rb") as handle:
-        return handle.read(limit + 1)
-
-
-def file_key(raw: bytes) -> str:
-    """The key of a file's bytes in the checked record."""
-    return hashlib.sha256(raw).hexdigest()
-
-
-@functools.cache
-def checked() -> dict[str, dict[str, Any]]:
-    """The record of protocol files checked in advance; empty if it is missing or unreadable
-    (every file is then checked as it loads, which is slower but the same)."""
-    try:
-        found = json.loads(CHECKED_PATH.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
-        return {}
-    files = found.get("files")
-    return files if isinstance(files, dict) else {}
-
-
-def load_protocol(path: Path) -> Protocol:
-    """Load and check a protocol file; raise ProtocolError listing every problem."""
-    where = str(path)
-    try:
-        raw = read_limited(path)
-    except IsADirectoryError:
-        raise ProtocolError([f"{where}: is a directory, not a protocol file"]) from None
-    except FileNotFoundError:
-        raise ProtocolError([f"{where}: no such file"]) from None
-    except OSError as exc:
-        raise ProtocolError([f"{where}: cannot be read ({exc.strerror})"]) from None
-    known = checked().get(file_key(raw)) if len(raw) <= MAX_FILE_BYTES else None
-    if known is not None:
-        try:
-            return Protocol.from_data({**known, "id": path.stem})
-        except (TypeError, KeyError):
-            pass  # a damaged record: check the file itself
-    data = parse_toml_text(raw, where)
-    return protocol_from_data(data, where, path.stem)
+CheckedProtocol = Annotated[Protocol, Rule(_roles_declared)]
+"""A protocol with every rule checked, the roles across its steps included: what a protocol
+file, and the copy of it in a session file, are read as."""

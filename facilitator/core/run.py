@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Annotated
 
+from .checking import Rule
 from .clock import Clock
-from .fit import FitItem, describe_minutes, fit
+from .fit import FitItem, fit
 from .plan import MIN_UNIT_MS, MINUTE_MS, StepShape
+from .words import minutes_text
 
 MAX_UNIT_MS = 480 * MINUTE_MS
 
@@ -24,17 +27,32 @@ class RunError(ValueError):
     """An event log that does not describe a possible run."""
 
 
-@dataclass(frozen=True)
-class Event:
-    """One entry of the event log. `step` and `turn` count from 1, as people do."""
+def _at_least(lowest: int) -> Rule:
+    def check(value: int) -> int:
+        if value < lowest:
+            raise ValueError(f"must be at least {lowest}")
+        return value
 
-    kind: str
-    t_ms: int
+    return Rule(check)
+
+
+Count = Annotated[int, _at_least(1)]
+Millis = Annotated[int, _at_least(0)]
+Plan = tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """One entry of the event log, as kept in the session file. `step` and `turn` count from
+    1, as people do; `t_ms` is the session clock and `at` the wall time."""
+
     at: datetime
-    step: int
-    turn: int | None = None
+    kind: str
+    step: Count
+    turn: Count | None = None
+    t_ms: Millis
     planned_ms: int | None = None  # extend: the unit's new planned time
-    plan_ms: tuple[tuple[int, ...], ...] | None = None  # plan, adapt: every unit's planned time
+    plan_ms: Plan | None = None  # plan, adapt: every unit's planned time
 
 
 @dataclass
@@ -337,14 +355,14 @@ class Run:
             new = seconds * 1000 * len(s.units[i])
             if new != old:
                 changes.append(
-                    f"{self.shapes[i].title} {describe_minutes(old / 1000)} → {describe_minutes(new / 1000)}"
+                    f"{self.shapes[i].title} {minutes_text(old / 1000)} → {minutes_text(new / 1000)}"
                 )
         if not changes:
             return None, "The rest of the plan already ends on time: nothing changed."
         event = self._record("adapt", plan_ms=tuple(plan))
-        left = describe_minutes(max(0, available) / 1000)
+        left = minutes_text(max(0, available) / 1000)
         if not result.possible:
-            short = describe_minutes(result.total - max(0, available) / 1000)
+            short = minutes_text(result.total - max(0, available) / 1000)
             head = f"Only {left} left: the remaining steps are at their minimums, {short} over. "
         else:
             head = f"Remaining steps fit the {left} left. "

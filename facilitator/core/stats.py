@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from .catalog import Summary
-from .export import clock_text
-
-OVER_S = 30  # running over by less than this is keeping time
+from .store.catalog import Summary
+from .words import OVER_S, clock_text
 
 
 @dataclass(frozen=True)

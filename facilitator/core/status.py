@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .fit import describe_minutes
 from .run import Run
+from .words import clock_face, clock_text, drift_text, minutes_text
 
 WARNING_MS = 60_000
-
-
-def clock_face(left_ms: int) -> str:
-    """Time left as MM:SS, or +MM:SS once over; seconds round up so 0:00 means time is up."""
-    if left_ms >= 0:
-        seconds = -(-left_ms // 1000)
-        return f"{seconds // 60:02d}:{seconds % 60:02d}"
-    seconds = -left_ms // 1000
-    return f"+{seconds // 60:02d}:{seconds % 60:02d}"
-
-
-def drift_text(drift_ms: int) -> str:
-    """How far ahead or behind the plan the meeting is, in words."""
-    if abs(drift_ms) < 30_000:
-        return "on plan"
-    minutes = max(1, round(abs(drift_ms) / 60_000))
-    return f"{minutes} min {'behind' if drift_ms > 0 else 'ahead of'} plan"
 
 
 @dataclass(frozen=True)
@@ -94,13 +77,8 @@ def next_text(run: Run) -> str:
     if run.step + 1 >= len(run.shapes):
         return "Next: the end of the meeting (q to finish)"
     following = run.step + 1
-    minutes = describe_minutes(run.step_planned_ms(following) / 1000)
+    minutes = minutes_text(run.step_planned_ms(following) / 1000)
     return f"Next: {run.shapes[following].title} · {minutes}"
-
-
-def short_time(ms: int) -> str:
-    seconds = round(ms / 1000)
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -134,8 +112,8 @@ def agenda_rows(run: Run) -> list[AgendaRow]:
             AgendaRow(
                 i + 1,
                 shape.title,
-                short_time(planned),
-                short_time(shown) if shown else "",
+                clock_text(planned / 1000),
+                clock_text(shown / 1000) if shown else "",
                 state,
                 ran > planned,
             )

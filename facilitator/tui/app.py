@@ -1,32 +1,35 @@
-"""FacilitatorApp: the screens, the theme, and the command palette's actions."""
+"""FacilitatorApp: the screens, where each leads, the theme and the command palette; and
+`make_app`, which builds it from a typed `Start` for the command line and the tests alike."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock, SystemClock
-from ..core.library import Found, Library
-from ..core.session import Details, Saver, Session
+from ..core.library import Found, Library, find, load_library
+from ..core.session import Details, FitError, Session, resume_session
+from ..core.store.catalog import Unfinished, resumable
+from ..core.store.files import SessionFileError, session_path
+from ..core.store.saver import SaveError, Saver, probe
 from . import settings
+from .messages import MeetingEnded, MeetingReady, ProtocolChosen, ResumeChosen, SetupCancelled
 from .screens.run import RunScreen
-
-if TYPE_CHECKING:
-    from ..core.export import Listed
+from .start import Options, Outcome, Pick, Resume, Review, Start, StartError
 
 # The other screens are imported when first shown: start-up only pays for the one it opens.
 
 
-class FacilitatorApp(App[Path | None]):
-    """The full-screen app: picker → setup → run. Exits with the saved session's path."""
+class FacilitatorApp(App[Outcome]):
+    """The full-screen app: picker → setup → run, or review. Returns what it saved."""
 
     CSS_PATH = "app.tcss"
     TITLE = "facilitator"
@@ -35,103 +38,125 @@ class FacilitatorApp(App[Path | None]):
     def __init__(
         self,
         library: Library,
-        sessions_dir: Path,
+        options: Options,
         clock: Clock | None = None,
         *,
         session: tuple[Session, Saver] | None = None,
         setup: tuple[Found, Details] | None = None,
-        theme: str | None = None,
-        bell: bool = True,
         notice: str | None = None,
-        unfinished: list[Listed] | None = None,
-        review: tuple[Path, Path | None] | None = None,
+        unfinished: list[Unfinished] | None = None,
+        review: Path | None = None,
+        reviewing: bool = False,
     ) -> None:
         super().__init__()
         self.library = library
-        self.sessions_dir = sessions_dir
+        self.options = options
         self.clock = clock or SystemClock()
-        self.ring_bell = bell
         self._start_session = session
         self._start_setup = setup
-        self._theme_choice = theme
-        self.saved_path: Path | None = None
-        self.rescued = False
-        self.last_session: Session | None = None
-        self.notice = notice
-        self.unfinished = unfinished or []
-        self._start_review = review
-        self._shown = False
-        self._after_shown: list[Callable[[], object]] = []
-
-    def after_first_frame(self, callback: Callable[[], object]) -> None:
-        """Call `callback` once the app's first frame is on the terminal, or after the next
-        refresh if it is already (the run screen's first save waits for this: start-up)."""
-        if self._shown:
-            self.call_after_refresh(callback)
-        else:
-            self._after_shown.append(callback)
-
-    def on_ready(self) -> None:
-        self._shown = True
-        waiting, self._after_shown = self._after_shown, []
-        for callback in waiting:
-            self.call_after_refresh(callback)
+        self._notice = notice
+        self._unfinished = unfinished or []
+        self._review = review
+        self._reviewing = reviewing or review is not None
 
     def get_default_screen(self) -> Screen:
         # Opening straight on a run, the run screen is the first screen, so the first frame
         # Textual draws is the step (start-up time) rather than an empty screen, then the step.
         if self._start_session is not None:
-            return RunScreen(*self._start_session, size=self.size)
+            return self._run_screen(*self._start_session, first=True)
         return super().get_default_screen()
+
+    def _run_screen(self, session: Session, saver: Saver, first: bool = False) -> RunScreen:
+        return RunScreen(session, saver, bell=self.options.bell, size=self.size, save_at_mount=not first)
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
                 loop.add_signal_handler(sig, self.on_signal)
-        chosen = self._theme_choice or settings.load_theme() or settings.DARK
+        chosen = self.options.theme or settings.load_theme() or settings.DARK
         self.theme = settings.ALIASES.get(chosen, chosen) if chosen else settings.DARK
-        if self._start_review is not None:
-            folder, opened = self._start_review
+        if self._reviewing:
             from .screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(folder))
-            if opened is not None:
+            self.push_screen(ReviewScreen(self.options.sessions_dir))
+            if self._review is not None:
                 from .screens.session_view import SessionScreen
 
-                self.push_screen(SessionScreen(opened))
+                self.push_screen(SessionScreen(self._review))
         elif self._start_session is not None:
             pass  # the run screen is the first screen: see get_default_screen
         elif self._start_setup is not None:
-            from .screens.setup import SetupScreen
+            self._set_up(*self._start_setup)
+        else:
+            self._pick()
+        if self._notice:
+            self.notify(self._notice, timeout=10, markup=False)
 
-            self.push_screen(SetupScreen(*self._start_setup))
+    def on_ready(self) -> None:
+        # The first save of a meeting opened straight on the run screen waits for its first
+        # frame to be on the terminal (start-up time).
+        screen = self.screen
+        if isinstance(screen, RunScreen) and screen.session.path is None:
+            self.call_after_refresh(screen.save)
+
+    # -- where each screen leads ----------------------------------------------------------------
+    def _pick(self) -> None:
+        from .screens.picker import PickerScreen
+
+        self.push_screen(PickerScreen(self.library, self._unfinished))
+
+    def _set_up(self, found: Found, details: Details) -> None:
+        from .screens.setup import SetupScreen
+
+        self.push_screen(SetupScreen(found, details, self.options.sessions_dir, self.clock))
+
+    @on(ProtocolChosen)
+    def protocol_chosen(self, message: ProtocolChosen) -> None:
+        self._set_up(message.found, Details())
+
+    @on(SetupCancelled)
+    def setup_cancelled(self) -> None:
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
         else:
             from .screens.picker import PickerScreen
 
-            self.push_screen(PickerScreen(self.library, self.unfinished))
-        if self.notice:
-            self.notify(self.notice, timeout=10, markup=False)
+            self.switch_screen(PickerScreen(self.library))
 
-    def on_signal(self) -> None:
-        """The terminal closed or the system asked us to stop: save, then leave cleanly."""
-        for screen in self.screen_stack:
-            if isinstance(screen, RunScreen):
-                screen.save_now()
-        self.exit()
+    @on(MeetingReady)
+    def meeting_ready(self, message: MeetingReady) -> None:
+        self.switch_screen(self._run_screen(message.session, message.saver))
 
-    def resume(self, path: Path) -> None:
-        """Carry on an unfinished session chosen in the picker."""
-        from ..core.resume import resume_session
-        from ..core.session_files import SessionFileError
-
+    @on(ResumeChosen)
+    def resume_chosen(self, message: ResumeChosen) -> None:
+        """Carry on an unfinished session chosen in the picker or the review."""
         try:
-            session, message = resume_session(path, self.clock)
+            session, said = resume_session(message.path, self.clock)
         except SessionFileError as exc:
             self.notify(str(exc), severity="error", timeout=10, markup=False)
             return
-        self.switch_screen(RunScreen(session, Saver(path.parent, path), size=self.size))
-        self.notify(message, timeout=10, markup=False)
+        self.switch_screen(self._run_screen(session, Saver(message.path.parent, message.path)))
+        self.notify(said, timeout=10, markup=False)
+
+    @on(MeetingEnded)
+    def meeting_ended(self, message: MeetingEnded) -> None:
+        self.exit(message.outcome)
+
+    # -- leaving ------------------------------------------------------------------------------
+    def _leave(self) -> Outcome:
+        """Save a meeting still running, and say where it is."""
+        for screen in self.screen_stack:
+            if isinstance(screen, RunScreen):
+                return screen.leave()
+        return Outcome()
+
+    async def action_quit(self) -> None:
+        self.exit(self._leave())
+
+    def on_signal(self) -> None:
+        """The terminal closed or the system asked us to stop: save, then leave cleanly."""
+        self.exit(self._leave())
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme, and remember the choice."""
@@ -143,3 +168,46 @@ class FacilitatorApp(App[Path | None]):
         yield SystemCommand("Light or dark theme", "Switch the theme (t)", self.action_toggle_theme)
         if isinstance(screen, RunScreen):
             yield from screen.commands()
+
+
+def _named_session(name: str | None, folder: Path) -> Path:
+    """The session to carry on: the one named, else the newest unfinished one."""
+    if name:
+        return session_path(name, folder)
+    unfinished = resumable(folder)
+    if not unfinished:
+        raise StartError(f"no unfinished session in {folder} (facilitator sessions lists them all)")
+    return unfinished[0].path
+
+
+def make_app(
+    start: Start, options: Options, library: Library | None = None, clock: Clock | None = None
+) -> FacilitatorApp:
+    """The app for what was asked, shared by the command line and the tests. Raises StartError,
+    SessionFileError, NotFoundError or ProtocolError with one line for the user."""
+    library = load_library() if library is None else library
+    clock = clock or SystemClock()
+    folder = options.sessions_dir
+    if isinstance(start, Review):
+        opened = session_path(start.session, folder) if start.session else None
+        return FacilitatorApp(library, options, clock, review=opened, reviewing=True)
+    if isinstance(start, Resume):
+        path = _named_session(start.session, folder)
+        session, said = resume_session(path, clock)
+        return FacilitatorApp(
+            library, options, clock, session=(session, Saver(path.parent, path)), notice=said
+        )
+    if isinstance(start, Pick):
+        return FacilitatorApp(library, options, clock, unfinished=resumable(folder))
+    found = find(start.protocol, library)
+    people = start.people
+    if people is not None and not 1 <= people <= 50:
+        raise StartError("--people must be from 1 to 50")
+    if found.protocol.has_each_participant and not (start.details.participants or people):
+        return FacilitatorApp(library, options, clock, setup=(found, start.details))
+    try:
+        session = Session.new(found.protocol, start.details, clock, people)
+        saver = probe(folder)
+    except (FitError, SaveError) as exc:
+        raise StartError(str(exc)) from None
+    return FacilitatorApp(library, options, clock, session=(session, saver))

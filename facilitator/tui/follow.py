@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..core.clock import Clock, SystemClock
-from ..core.follow import Finder, Follower
-from ..core.status import clock_face, mood, status_line, turn_text
+from ..core.status import mood, status_line, turn_text
+from ..core.store.watch import Finder, Follower
+from ..core.words import clock_face
 from . import settings
 from .step_text import TextSlots, show_step
 from .widgets.agenda import Agenda

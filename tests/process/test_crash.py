@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 
 from facilitator.core.clock import FakeClock
-from facilitator.core.heartbeat import read_beat
-from facilitator.core.record import SessionFileError, SessionRecord, load_record
-from facilitator.core.resume import resume_session
+from facilitator.core.session import resume_session
+from facilitator.core.store.files import SessionFileError
+from facilitator.core.store.heartbeat import read_beat
+from facilitator.core.store.record import SessionRecord, load_record
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS, COLS = 30, 100

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.cli import build_parser
 from facilitator.core.clock import FakeClock
-from facilitator.core.record import SessionRecord, load_record
-from facilitator.launch import make_app
-from facilitator.tui.app import FacilitatorApp
+from facilitator.core.store.record import SessionRecord, load_record
+from facilitator.tui.app import FacilitatorApp, make_app
+from facilitator.tui.start import Options, Pick, Start
 
 AppFactory = Callable[..., FacilitatorApp]
 
@@ -41,21 +40,13 @@ def sessions(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make(clock: FakeClock, sessions: Path) -> AppFactory:
-    """Build the app as the command line would: `make("run", "tuning", bell=False)`.
+    """Build the app as the command line does, from a typed start: `make(RunProtocol("tuning"))`.
 
-    `--sessions-dir` is always given (in tmp_path); `--no-bell` unless `bell=True`.
+    Sessions are saved in tmp_path; no bell unless `bell=True`.
     """
 
-    def build(*argv: str, bell: bool = False) -> FacilitatorApp:
-        words = list(argv)
-        if words and words[0] == "run":
-            words += ["--sessions-dir", str(sessions)]
-            if not bell:
-                words.append("--no-bell")
-        else:
-            words = ["--sessions-dir", str(sessions), *(() if bell else ("--no-bell",)), *words]
-        args = build_parser().parse_args(words)
-        return make_app(args, clock=clock)
+    def build(start: Start | None = None, *, bell: bool = False, theme: str | None = None) -> FacilitatorApp:
+        return make_app(start or Pick(), Options(sessions, theme=theme, bell=bell), clock=clock)
 
     return build
 

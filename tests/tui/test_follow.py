@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from facilitator.core.clock import FakeClock
-from facilitator.core.follow import Finder, Follower
-from facilitator.core.heartbeat import Heartbeat, beat_path
 from facilitator.core.library import find, load_library
-from facilitator.core.resume import resume_session
-from facilitator.core.session import Details, Saver, Session, begin
+from facilitator.core.session import Details, Session, begin, resume_session
+from facilitator.core.store.heartbeat import Heartbeat, beat_path
+from facilitator.core.store.saver import Saver
+from facilitator.core.store.watch import Finder, Follower
 from facilitator.room import audience, follow_command, offline_templates
 from facilitator.tui.follow import FollowApp, FollowScreen
 

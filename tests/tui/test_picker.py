@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input
 
 from facilitator.tui.screens.picker import PickerScreen
 from facilitator.tui.screens.setup import SetupScreen
+from facilitator.tui.start import Outcome
 
 from .conftest import AppFactory
 
@@ -81,8 +82,8 @@ async def test_q_with_an_empty_search_quits(make: AppFactory) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0
-    assert app.return_value is None
-    assert app.saved_path is None
+    outcome = app.return_value or Outcome()
+    assert outcome.saved is None and outcome.unfinished is None  # nothing was saved
 
 
 async def test_q_in_a_search_is_typed(make: AppFactory) -> None:

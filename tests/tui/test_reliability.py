@@ -21,13 +21,16 @@ from textual.widgets import Static, TextArea
 from textual.widgets._toast import Toast
 
 from facilitator.cli import main
-from facilitator.core import session as session_module
 from facilitator.core.clock import FakeClock
-from facilitator.core.protocol import ProtocolError, load_protocol
-from facilitator.core.record import load_record
-from facilitator.launch import LaunchError
+from facilitator.core.library import load_protocol
+from facilitator.core.protocol import ProtocolError
+from facilitator.core.session import Details
+from facilitator.core.store import saver as saver_module
+from facilitator.core.store.files import SessionFileError
+from facilitator.core.store.record import load_record
 from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.run import RETRY_S, RunScreen
+from facilitator.tui.start import Outcome, Resume, RunProtocol
 
 from .conftest import AppFactory, saved, settle, spy_notify, text_of, tick
 
@@ -98,7 +101,7 @@ async def retry(app: FacilitatorApp, pilot, clock: FakeClock) -> None:  # noqa: 
 async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
     make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -152,7 +155,7 @@ async def test_retry_is_the_only_save_needed(
 ) -> None:
     # ENOSPC on the first save only; with no key pressed after it, the 1 Hz repaint's retry
     # alone brings the file up to date.
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)
@@ -174,7 +177,7 @@ async def test_save_failure_from_the_file_system_itself(
     # The fault one layer down: os.replace in the atomic save raises ENOSPC.
     import os
 
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -202,8 +205,8 @@ async def test_finishing_while_saving_fails_rescues_the_record(
     make: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rescue_dir = tmp_path / "rescue"
-    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [rescue_dir])
-    app = make("run", "tuning", "--group", "Grade 5")
+    monkeypatch.setattr(saver_module, "rescue_dirs", lambda: [rescue_dir])
+    app = make(RunProtocol("tuning", Details(group="Grade 5")))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -215,10 +218,10 @@ async def test_finishing_while_saving_fails_rescues_the_record(
         assert warning_shown(app)
         await pilot.press("q", "y")
         await pilot.pause()
-    assert app.rescued is True
-    path = app.saved_path
+    outcome = app.return_value
+    assert outcome is not None and outcome.rescued is True
+    path = outcome.saved
     assert path is not None and path.parent == rescue_dir
-    assert app.return_value == path
     record = load_record(path)
     assert record.status == "completed" and record.group == "Grade 5"
     assert record.steps[0].notes == "do not lose me"
@@ -231,8 +234,8 @@ async def test_finishing_when_nowhere_can_be_written_keeps_the_app_open(
 ) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder", encoding="utf-8")
-    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [blocker / "rescue"])
-    app = make("run", "tuning")
+    monkeypatch.setattr(saver_module, "rescue_dirs", lambda: [blocker / "rescue"])
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -246,11 +249,11 @@ async def test_finishing_when_nowhere_can_be_written_keeps_the_app_open(
         assert warning_shown(app)
         assert any("Cannot save anywhere" in s for s in said)
         assert screen.session.notes[0] == "still here"
-        assert not app.rescued and app.saved_path is None
+        assert app.return_value is None  # not closed, nothing saved
         disk.free()  # space freed: q again saves the finished meeting in its own file
         await pilot.press("q", "y")
         await pilot.pause()
-    assert app.saved_path == own and not app.rescued
+    assert app.return_value == Outcome(saved=own)
     record = load_record(own)
     assert record.status == "completed" and record.steps[0].notes == "still here"
 
@@ -260,8 +263,8 @@ async def test_after_a_failed_finish_the_retry_saves_the_meeting_as_completed(
 ) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file, not a folder", encoding="utf-8")
-    monkeypatch.setattr(session_module, "rescue_dirs", lambda: [blocker / "rescue"])
-    app = make("run", "tuning")
+    monkeypatch.setattr(saver_module, "rescue_dirs", lambda: [blocker / "rescue"])
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)  # the first save creates the file
         await settle(app, pilot)  # the first save creates the file
@@ -281,7 +284,7 @@ async def test_after_a_failed_finish_the_retry_saves_the_meeting_as_completed(
 async def test_a_session_file_replaced_by_another_program_is_left_alone(
     make: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning", "--group", "Grade 5")
+    app = make(RunProtocol("tuning", Details(group="Grade 5")))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -375,7 +378,7 @@ async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
 ) -> None:
     path = write_protocol(tmp_path, hostile_protocol())
     assert load_protocol(path).steps[0].prompts == HOSTILE  # all of it is allowed
-    app = make("run", str(path), "--participants", PARTICIPANTS)
+    app = make(RunProtocol(str(path), Details(participants=Details.split_names(PARTICIPANTS))))
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -415,7 +418,7 @@ async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
         assert screen.session.notes[0] == "[red]x[/]"
         assert app.is_running and app.screen is screen
     record = load_record(screen.session.path)
-    assert record.protocol["steps"][0]["prompts"] == HOSTILE
+    assert record.protocol.steps[0].prompts == HOSTILE
     assert record.steps[0].notes == "[red]x[/]"
 
 
@@ -424,7 +427,7 @@ async def test_adapt_message_naming_hostile_titles_is_shown_literally(
 ) -> None:
     # The adapt message names the steps it changed: a toast must not read them as markup.
     path = write_protocol(tmp_path, hostile_protocol())
-    app = make("run", str(path), "--participants", "Ana, Ben")
+    app = make(RunProtocol(str(path), Details(participants=["Ana", "Ben"])))
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await pilot.press("space")
         await tick(app, pilot, clock, 6 * 60)  # a minute over on step 1
@@ -440,12 +443,12 @@ async def test_resume_notice_naming_a_hostile_title_is_shown_literally(
     make: AppFactory, clock: FakeClock, tmp_path: Path
 ) -> None:
     path = write_protocol(tmp_path, hostile_protocol())
-    app = make("run", str(path), "--participants", "Ana, Ben")
+    app = make(RunProtocol(str(path), Details(participants=["Ana", "Ben"])))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "n")
         session_path = app.screen.session.path
         await pilot.press("ctrl+q")
-    again = make("resume", str(session_path))
+    again = make(Resume(str(session_path)))
     async with again.run_test(size=(160, 50), notifications=True) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -515,7 +518,7 @@ def test_raw_escape_bytes_in_a_protocol_file_are_refused(tmp_path: Path) -> None
 
 
 async def test_notes_with_escape_sequences_are_saved_as_plain_text(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         area = screen.query_one("#notes-area", TextArea)
@@ -533,7 +536,7 @@ async def test_notes_with_escape_sequences_are_saved_as_plain_text(make: AppFact
 async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
     make: AppFactory, tmp_path: Path
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         path = app.screen.session.path
@@ -541,7 +544,7 @@ async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
     text = path.read_text(encoding="utf-8")
     assert 'title = "Introduction"' in text
     path.write_text(text.replace('title = "Introduction"', 'title = "Intro\\u001b[2J"'), encoding="utf-8")
-    with pytest.raises(LaunchError) as caught:
-        make("resume", str(path))
+    with pytest.raises(SessionFileError) as caught:
+        make(Resume(str(path)))
     message = str(caught.value)
     assert "U+001B" in message and "\n" not in message and "\x1b" not in message

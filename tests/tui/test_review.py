@@ -10,16 +10,17 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from facilitator.cli import main
-from facilitator.core.catalog import Catalog
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
 from facilitator.core.session import Details, Session, begin
+from facilitator.core.store.catalog import Catalog
 from facilitator.tui.screens import review as review_module
 from facilitator.tui.screens import stats as stats_module
 from facilitator.tui.screens.review import ReviewScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.session_view import SessionScreen
 from facilitator.tui.screens.stats import StatsScreen
+from facilitator.tui.start import Review
 
 from .conftest import AppFactory
 
@@ -150,7 +151,7 @@ async def ready(app, pilot) -> None:  # noqa: ANN001
 
 
 async def test_the_list_shows_every_session_and_the_unreadable_files(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
@@ -196,7 +197,7 @@ async def test_the_list_shows_every_session_and_the_unreadable_files(make: AppFa
 
 
 async def test_typing_filters_by_protocol_group_and_notes(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press(*"consultancy")
@@ -225,7 +226,7 @@ async def test_notes_are_searched_once_read(make: AppFactory, saved, monkeypatch
             return super().summaries(full)
 
     monkeypatch.setattr(review_module, "Catalog", SlowCatalog)
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"zebra")
         assert rows(app)[0][0] == "No session matches"
@@ -237,7 +238,7 @@ async def test_notes_are_searched_once_read(make: AppFactory, saved, monkeypatch
 
 
 async def test_s_cycles_the_sort_column_and_S_reverses(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         screen = app.screen
@@ -263,7 +264,7 @@ async def test_s_cycles_the_sort_column_and_S_reverses(make: AppFactory, saved) 
 
 
 async def test_clicking_a_header_sorts_and_again_reverses(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         table = app.screen.query_one(DataTable)
@@ -275,7 +276,7 @@ async def test_clicking_a_header_sorts_and_again_reverses(make: AppFactory, save
 
 
 async def test_enter_opens_the_session_with_times_bars_and_notes(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press(*"grade ana", "enter")
@@ -307,7 +308,7 @@ async def test_x_exports_markdown_to_the_current_directory(
 ) -> None:
     said: list[str] = []
     monkeypatch.setattr(SessionScreen, "notify", lambda self, message, **kw: said.append(message))
-    app = make("review", saved["maths"].stem)
+    app = make(Review(saved["maths"].stem))
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("x")
@@ -321,7 +322,7 @@ async def test_x_exports_markdown_to_the_current_directory(
 
 
 async def test_r_resumes_an_unfinished_session(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press(*"art", "enter")
@@ -337,7 +338,7 @@ async def test_r_resumes_an_unfinished_session(make: AppFactory, saved) -> None:
 
 
 async def test_t_shows_statistics_across_sessions(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("down", "t")
@@ -364,7 +365,7 @@ async def test_leaving_the_statistics_before_they_are_read(
             return super().summaries(full)
 
     monkeypatch.setattr(stats_module, "Catalog", SlowCatalog)
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("down", "t")
@@ -376,7 +377,7 @@ async def test_leaving_the_statistics_before_they_are_read(
 
 
 async def test_review_name_opens_the_session_directly(make: AppFactory, saved) -> None:
-    app = make("review", saved["science"].name)
+    app = make(Review(saved["science"].name))
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert isinstance(app.screen, SessionScreen) and app.screen.path == saved["science"]
@@ -394,7 +395,7 @@ def test_review_of_an_unknown_session_is_a_one_line_error(
 
 
 async def test_an_unreadable_file_opens_to_its_reason(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press(*"broken", "enter")
@@ -410,7 +411,7 @@ async def test_turns_are_listed_with_who_and_times(make: AppFactory, sessions: P
     path = record_session(
         sessions, clock, "peeling-the-onion", "Team", overs={2: 45}, participants=("Ana", "Ben", "Chi")
     )
-    app = make("review", path.name)
+    app = make(Review(path.name))
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         text = screen_text(app)
@@ -419,7 +420,7 @@ async def test_turns_are_listed_with_who_and_times(make: AppFactory, sessions: P
 
 
 async def test_q_and_escape_quit_only_with_an_empty_search(make: AppFactory, saved) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press(*"aq")
@@ -429,7 +430,7 @@ async def test_q_and_escape_quit_only_with_an_empty_search(make: AppFactory, sav
         await pilot.press("escape")
     assert app.return_code == 0 and not app.is_running
 
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await pilot.press("q")
@@ -437,7 +438,7 @@ async def test_q_and_escape_quit_only_with_an_empty_search(make: AppFactory, sav
 
 
 async def test_an_empty_folder_says_so(make: AppFactory) -> None:
-    app = make("review")
+    app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         assert rows(app)[0][0] == "No saved sessions yet"

@@ -13,10 +13,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from facilitator.cli import build_parser
 from facilitator.core.clock import FakeClock
-from facilitator.launch import make_app
-from facilitator.tui.app import FacilitatorApp
+from facilitator.tui.app import FacilitatorApp, make_app
+from facilitator.tui.start import Options, Review
 
 from .test_review import make_sessions
 
@@ -30,8 +29,7 @@ def saved(sessions: Path, clock: FakeClock) -> dict[str, Path]:
 
 def review(clock: FakeClock, *names: str) -> FacilitatorApp:
     """`facilitator --sessions-dir s review [NAME]`, run from the test's directory."""
-    args = build_parser().parse_args(["--sessions-dir", "s", "--no-bell", "review", *names])
-    return make_app(args, clock=clock)
+    return make_app(Review(*names), Options(Path("s"), bell=False), clock=clock)
 
 
 def steady(*keys: str):  # noqa: ANN201 - a snap_compare run_before

@@ -9,17 +9,19 @@ from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from facilitator.core.clock import FakeClock
-from facilitator.core.record import load_record
+from facilitator.core.session import Details
+from facilitator.core.store.record import load_record
 from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.dialogs import ConfirmScreen, HelpScreen
 from facilitator.tui.screens.run import RunScreen
+from facilitator.tui.start import Outcome, RunProtocol
 
 from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick
 
 SIZE = (100, 30)
 MIN = 60_000
 TUNING_STEP_MINUTES = [5, 15, 5, 10, 2, 15, 10, 5]
-ONION = ("run", "peeling-the-onion", "--participants", "Ana, Ben, Chi")
+ONION = RunProtocol("peeling-the-onion", Details(participants=["Ana", "Ben", "Chi"]))
 
 
 def footer_key(app: FacilitatorApp, action: str) -> FooterKey:
@@ -34,7 +36,7 @@ def kinds(record) -> list[str]:  # noqa: ANN001 - SessionRecord
 
 
 async def test_opens_on_step_one_with_the_timer_stopped(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -56,31 +58,33 @@ async def test_the_first_save_waits_for_the_first_frame(
 ) -> None:
     # Start-up: the session file (and pydantic, which builds its record) comes after the
     # step is on the terminal, which Textual announces with the Ready event.
+    ready: list[bool] = []
     ready_at_save: list[bool] = []
     first_save = RunScreen.save
+    on_ready = FacilitatorApp.on_ready
 
     def save(screen: RunScreen) -> None:
-        ready_at_save.append(screen.app._shown)  # type: ignore[attr-defined]
+        ready_at_save.append(bool(ready))
         first_save(screen)
 
+    def app_ready(app: FacilitatorApp) -> None:
+        ready.append(True)
+        on_ready(app)
+
     monkeypatch.setattr(RunScreen, "save", save)
-    app = make("run", "tuning")
+    monkeypatch.setattr(FacilitatorApp, "on_ready", app_ready)
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         record = await saved(app, pilot)
         assert ready_at_save[:1] == [True]
         assert kinds(record) == ["plan"]
-        # Once the app is showing, a callback waits only for the next refresh.
-        later: list[int] = []
-        app.after_first_frame(lambda: later.append(1))
-        await pilot.pause()
-        assert later == [1]
 
 
 # -- space --------------------------------------------------------------------------------
 
 
 async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         await pilot.press("space")
@@ -113,7 +117,7 @@ async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory
 
 
 async def test_next_and_previous_with_letters_and_arrows(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         await pilot.press("n")
@@ -137,7 +141,7 @@ async def test_next_and_previous_with_letters_and_arrows(make: AppFactory) -> No
 
 
 async def test_next_is_disabled_on_the_last_step(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert screen.check_action("next", ()) is True
@@ -156,7 +160,7 @@ async def test_next_is_disabled_on_the_last_step(make: AppFactory) -> None:
 
 
 async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
-    app = make(*ONION)
+    app = make(ONION)
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         assert not app.screen.query_one("#turn").display  # not a step taken in turns
@@ -195,7 +199,7 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
 
 
 async def test_digits_go_to_that_step(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         for digit in "5831":
@@ -215,7 +219,7 @@ async def test_digits_go_to_that_step(make: AppFactory) -> None:
 
 
 async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         await pilot.press("+")
@@ -230,7 +234,7 @@ async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
 
 
 async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run, screen = app.screen.run, app.screen
         await pilot.press("-")
@@ -256,7 +260,7 @@ async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactor
 
 
 async def test_minus_stops_at_thirty_seconds(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         await pilot.press(*"-----")
@@ -270,7 +274,7 @@ async def test_minus_stops_at_thirty_seconds(make: AppFactory) -> None:
 
 
 async def test_restart_asks_first(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         run = app.screen.run
         assert app.screen.check_action("restart", ()) is None  # nothing has run yet
@@ -298,7 +302,7 @@ async def test_restart_asks_first(make: AppFactory, clock: FakeClock) -> None:
 
 
 async def test_restart_in_turns_asks_about_the_turn(make: AppFactory, clock: FakeClock) -> None:
-    app = make(*ONION)
+    app = make(ONION)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "3")
         await tick(app, pilot, clock, 20)
@@ -314,7 +318,7 @@ async def test_restart_in_turns_asks_about_the_turn(make: AppFactory, clock: Fak
 async def test_adapt_is_impossible_before_the_start(
     make: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         said = spy_notify(app, monkeypatch)
         screen = app.screen
@@ -332,7 +336,7 @@ async def test_adapt_is_impossible_before_the_start(
 async def test_adapt_refits_the_later_steps(
     make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         said = spy_notify(app, monkeypatch)
         run = app.screen.run
@@ -359,7 +363,7 @@ async def test_adapt_refits_the_later_steps(
 
 
 async def test_notes_box_takes_the_typing_and_escape_leaves_it(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         area = screen.query_one("#notes-area", TextArea)
@@ -381,7 +385,7 @@ async def test_notes_box_takes_the_typing_and_escape_leaves_it(make: AppFactory)
 
 
 async def test_notes_are_kept_per_step(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         area = screen.query_one("#notes-area", TextArea)
@@ -397,7 +401,7 @@ async def test_notes_are_kept_per_step(make: AppFactory) -> None:
 
 
 async def test_notes_are_saved_soon_after_typing(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("space", "e", *"said")
@@ -415,7 +419,7 @@ async def test_notes_are_saved_soon_after_typing(make: AppFactory, clock: FakeCl
 async def test_projector_view_hides_the_side_and_the_notes(
     make: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         said = spy_notify(app, monkeypatch)
         screen = app.screen
@@ -436,7 +440,7 @@ async def test_projector_view_hides_the_side_and_the_notes(
 
 
 async def test_projector_view_leaves_the_notes_box(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("e", *"x", "escape", "e")
@@ -451,13 +455,13 @@ async def test_projector_view_leaves_the_notes_box(make: AppFactory) -> None:
 
 async def test_theme_toggles_and_is_remembered(make: AppFactory, tmp_path) -> None:  # noqa: ANN001
     settings = tmp_path / "config" / "facilitator" / "settings.toml"
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         assert app.theme == "textual-dark"
         await pilot.press("t")
         assert app.theme == "textual-light"
         assert tomllib.loads(settings.read_text())["theme"] == "textual-light"
-    again = make("run", "tuning")
+    again = make(RunProtocol("tuning"))
     async with again.run_test(size=SIZE) as pilot:
         assert again.theme == "textual-light"
         await pilot.press("t")
@@ -466,7 +470,7 @@ async def test_theme_toggles_and_is_remembered(make: AppFactory, tmp_path) -> No
 
 
 async def test_theme_option_wins_over_the_remembered_one(make: AppFactory) -> None:
-    app = make("run", "tuning", "--theme", "light")
+    app = make(RunProtocol("tuning"), theme="light")
     async with app.run_test(size=SIZE):
         assert app.theme == "textual-light"
 
@@ -475,7 +479,7 @@ async def test_theme_option_wins_over_the_remembered_one(make: AppFactory) -> No
 
 
 async def test_help_lists_every_key(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("?")
         assert isinstance(app.screen, HelpScreen)
@@ -511,7 +515,7 @@ async def test_help_lists_every_key(make: AppFactory) -> None:
 
 
 async def test_finish_asks_and_no_goes_back(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         for no in ("n", "escape"):
             await pilot.press("q")
@@ -529,7 +533,7 @@ async def test_finish_asks_and_no_goes_back(make: AppFactory) -> None:
 async def test_finish_saves_completed_and_exits_with_the_path(
     make: AppFactory, clock: FakeClock, yes: str
 ) -> None:
-    app = make("run", "tuning", "--group", "Grade 5 team")
+    app = make(RunProtocol("tuning", Details(group="Grade 5 team")))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await settle(app, pilot)  # the first save creates the file
@@ -540,8 +544,7 @@ async def test_finish_saves_completed_and_exits_with_the_path(
         await pilot.press("escape", "q", yes)
         await pilot.pause()
         assert screen.run.state.finished
-    assert app.return_value == path
-    assert app.saved_path == path
+    assert app.return_value == Outcome(saved=path)
     record = load_record(path)
     assert record.status == "completed"
     assert record.ended_at is not None
@@ -555,7 +558,7 @@ async def test_finish_saves_completed_and_exits_with_the_path(
 
 
 async def test_the_last_minute_warns_in_words_and_colour(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await tick(app, pilot, clock, 230)
@@ -575,7 +578,7 @@ async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
     built: list[int] = []
     real_rows = agenda_module.agenda_rows
     monkeypatch.setattr(agenda_module, "agenda_rows", lambda run: built.append(1) or real_rows(run))
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         built.clear()
@@ -593,7 +596,7 @@ async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
 
 
 async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await tick(app, pilot, clock, 5 * 60 + 75)
@@ -615,7 +618,7 @@ async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: 
 async def test_moving_while_running_starts_the_next_step_and_time_adds_up(
     make: AppFactory, clock: FakeClock
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         run = screen.run
@@ -639,7 +642,7 @@ async def test_moving_while_running_starts_the_next_step_and_time_adds_up(
 
 
 async def test_moving_before_the_start_keeps_the_timer_stopped(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await tick(app, pilot, clock, 30)
@@ -648,7 +651,7 @@ async def test_moving_before_the_start_keeps_the_timer_stopped(make: AppFactory,
 
 
 async def test_every_action_saves_at_once(make: AppFactory, clock: FakeClock) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         record = await saved(app, pilot)
@@ -665,7 +668,7 @@ async def test_every_action_saves_at_once(make: AppFactory, clock: FakeClock) ->
 async def test_the_bell_rings_once_when_time_runs_out(
     make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning", bell=True)
+    app = make(RunProtocol("tuning"), bell=True)
     rings: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=SIZE) as pilot:
@@ -686,7 +689,7 @@ async def test_the_bell_rings_once_when_time_runs_out(
 async def test_no_bell_with_no_bell(
     make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     rings: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=SIZE) as pilot:
@@ -701,7 +704,7 @@ async def test_no_bell_with_no_bell(
 
 
 async def test_the_command_palette_has_every_run_action(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         commands = list(app.get_system_commands(app.screen))
         titles = [c.title for c in commands]
@@ -733,7 +736,7 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
 
 
 async def test_a_failing_save_is_shown_and_cleared(make: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         warning = screen.query_one("#save-warning")
@@ -760,7 +763,7 @@ async def test_a_failing_save_is_shown_and_cleared(make: AppFactory, monkeypatch
 
 
 async def test_a_small_terminal_still_shows_title_step_and_status(make: AppFactory) -> None:
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=(60, 18)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -783,7 +786,7 @@ async def test_a_short_terminal_hides_the_facilitator_notes(make: AppFactory) ->
     # app.tcss hides #facilitator-notes on a short screen (RunScreen.-short), but
     # RunScreen._update sets `display` inline, which overrides the stylesheet: at 80x24 the
     # facilitator notes show, cut off by the footer.
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.has_class("-short")
@@ -794,7 +797,7 @@ async def test_a_short_terminal_hides_the_facilitator_notes(make: AppFactory) ->
 async def test_notes_typed_just_before_quitting_are_saved(make: AppFactory) -> None:
     # PRODUCT.md: the file is saved "within 2 seconds of typing in the notes, and at exit".
     # The notes save waits 1 s after typing; quitting (ctrl+q) before that loses them.
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "e", *"last words")
         await settle(app, pilot)

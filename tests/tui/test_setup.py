@@ -6,10 +6,11 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from facilitator.core.record import load_record
+from facilitator.core.store.record import load_record
 from facilitator.tui.screens.picker import PickerScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.setup import SetupScreen
+from facilitator.tui.start import RunProtocol
 
 from .conftest import AppFactory, settle, text_of
 
@@ -121,7 +122,7 @@ async def test_escape_goes_back_to_the_picker(make: AppFactory, sessions: Path) 
 
 
 async def test_run_with_each_participant_and_no_names_opens_setup(make: AppFactory, sessions: Path) -> None:
-    app = make("run", "final-word")
+    app = make(RunProtocol("final-word"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -145,7 +146,7 @@ async def test_run_with_each_participant_and_no_names_opens_setup(make: AppFacto
 
 
 async def test_run_with_a_count_of_people(make: AppFactory) -> None:
-    app = make("run", "final-word")
+    app = make(RunProtocol("final-word"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         field(app.screen, "people").value = "3"
@@ -157,7 +158,7 @@ async def test_run_with_a_count_of_people(make: AppFactory) -> None:
 
 
 async def test_escape_from_a_setup_opened_by_run_goes_to_the_picker(make: AppFactory) -> None:
-    app = make("run", "final-word")
+    app = make(RunProtocol("final-word"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")

@@ -12,6 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from facilitator.core.clock import FakeClock
+from facilitator.core.session import Details
+from facilitator.tui.start import RunProtocol
 
 from .conftest import AppFactory
 
@@ -46,30 +48,30 @@ def test_picker(snap_compare, make: AppFactory) -> None:  # noqa: ANN001
 
 
 def test_run_80x24(snap_compare, make: AppFactory) -> None:  # noqa: ANN001
-    app = make("run", "tuning", "--group", "Grade 5 team")
+    app = make(RunProtocol("tuning", Details(group="Grade 5 team")))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_screen())
 
 
 def test_run_160x50(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
-    app = make("run", "tuning", "--group", "Grade 5 team")
+    app = make(RunProtocol("tuning", Details(group="Grade 5 team")))
     before = run_screen("space", "n", clock=clock, advance=125)
     assert snap_compare(app, terminal_size=(160, 50), run_before=before)
 
 
 def test_projector_160x50(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     before = run_screen("space", "3", "f", clock=clock, advance=40)
     assert snap_compare(app, terminal_size=(160, 50), run_before=before)
 
 
 def test_over_time(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
     before = run_screen("space", clock=clock, advance=5 * 60 + 83)
     assert snap_compare(app, terminal_size=(100, 30), run_before=before)
 
 
 def test_paused(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
-    app = make("run", "tuning")
+    app = make(RunProtocol("tuning"))
 
     async def before(pilot: Pilot) -> None:
         await run_screen("space", clock=clock, advance=95)(pilot)
@@ -82,6 +84,6 @@ def test_paused(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # no
 
 
 def test_light_theme(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # noqa: ANN001
-    app = make("run", "peeling-the-onion", "--participants", "Ana, Ben, Chi", "--theme", "light")
+    app = make(RunProtocol("peeling-the-onion", Details(participants=["Ana", "Ben", "Chi"])), theme="light")
     before = run_screen("space", "3", "n", clock=clock, advance=150)
     assert snap_compare(app, terminal_size=(100, 30), run_before=before)

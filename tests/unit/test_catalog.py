@@ -11,13 +11,12 @@ import pytest
 import tomli_w
 
 from facilitator.cli import main
-from facilitator.core.catalog import INDEX_NAME, Catalog, matches
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
-from facilitator.core.record import load_record
 from facilitator.core.session import Details, Session, begin
-from facilitator.core.session_files import TRAILER
 from facilitator.core.stats import protocol_stats, stats_text
+from facilitator.core.store.catalog import INDEX_NAME, Catalog, matches
+from facilitator.core.store.record import TRAILER, load_record
 
 
 @pytest.fixture
@@ -104,7 +103,7 @@ def test_index_is_private_and_follows_changes(library, tmp_path):
 def test_index_is_used_when_nothing_changed(library, tmp_path, monkeypatch):
     meeting(library, tmp_path, "consultancy", "Team A", [0] * 6, 1)
     Catalog(tmp_path).summaries(full=True)
-    import facilitator.core.catalog as catalog
+    import facilitator.core.store.catalog as catalog
 
     def boom(path):
         raise AssertionError("read a file that had not changed")
@@ -135,7 +134,7 @@ def test_unreadable_files_are_listed_with_their_reason(library, tmp_path):
 
 def test_hand_written_file_without_trailer_is_read_in_full(library, tmp_path):
     path = meeting(library, tmp_path, "consultancy", "Team A", [0] * 6, 1)
-    data = load_record(path).model_dump(mode="python", exclude_none=True)
+    data = load_record(path).data()
     for key in ("protocol_id", "protocol_name", "total_planned_seconds", "total_actual_seconds"):
         data.pop(key)
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
@@ -194,16 +193,17 @@ def test_cli_sessions_json_and_stats(library, tmp_path, capsys):
 
 
 def test_json_export_round_trips_to_the_same_record(library, tmp_path, capsys):
+    from facilitator.core.checking import check
     from facilitator.core.export import session_json, session_markdown
-    from facilitator.core.record import SessionRecord
+    from facilitator.core.store.record import SessionRecord
 
     path = meeting(library, tmp_path, "peeling-the-onion", "Team A", [0] * 8, 1, notes="onion")
     record = load_record(path)
-    again = SessionRecord.model_validate(json.loads(session_json(record)))
+    again = check(SessionRecord, json.loads(session_json(record)), "export")
     assert again == record
     assert main(["export", str(path), "--format", "json", "-o", str(tmp_path / "out.json")]) == 0
     assert "out.json" in capsys.readouterr().err  # says where it was written
-    assert SessionRecord.model_validate(json.loads((tmp_path / "out.json").read_text())) == record
+    assert check(SessionRecord, json.loads((tmp_path / "out.json").read_text()), "out.json") == record
     assert os.stat(tmp_path / "out.json").st_mode & 0o777 == 0o600
     text = session_markdown(record)
     for step in record.steps:

@@ -12,8 +12,7 @@ import pytest
 from facilitator import __version__
 from facilitator.cli import build_parser, main
 from facilitator.core.export import step_minutes
-from facilitator.core.library import ENV_PROTOCOLS, builtin_dir
-from facilitator.core.protocol import load_protocol
+from facilitator.core.library import ENV_PROTOCOLS, builtin_dir, load_protocol
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ["run", "list", "show", "validate", "sessions", "export", "review", "resume"]

@@ -9,7 +9,6 @@ from facilitator.core.fit import (
     MAX_UNIT_S,
     UNIT_S,
     FitItem,
-    describe_minutes,
     fit,
     minimum_seconds,
 )
@@ -148,13 +147,6 @@ def test_fit_nothing() -> None:
     assert not fit([], 60).possible
 
 
-def test_describe_minutes() -> None:
-    assert describe_minutes(300) == "5 min"
-    assert describe_minutes(90) == "1.5 min"
-    assert describe_minutes(30) == "0.5 min"
-    assert describe_minutes(100) == "1.7 min"
-
-
 item_strategy = st.builds(
     lambda seconds, floor_part, count: FitItem(seconds, max(1, seconds * floor_part), count),
     st.integers(1, 7200),
@@ -174,12 +166,3 @@ def test_fit_invariants(items: list[FitItem], factor: float) -> None:
 @given(items=st.lists(item_strategy, min_size=1, max_size=8), target=st.integers(0, 100_000))
 def test_fit_invariants_for_any_target(items: list[FitItem], target: int) -> None:
     check_invariants(items, target)
-
-
-def test_describe_minutes_reads_like_a_person_would_say_it() -> None:
-    from facilitator.core.fit import describe_minutes
-
-    assert describe_minutes(300) == "5 min"
-    assert describe_minutes(90) == "1.5 min"
-    assert describe_minutes(2042) == "34 min"  # not "34.0 min"
-    assert describe_minutes(2045) == "34.1 min"

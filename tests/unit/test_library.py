@@ -15,11 +15,12 @@ from facilitator.core.library import (
     builtin_dir,
     find,
     load_library,
+    load_protocol,
     looks_like_path,
     search_path,
     user_protocols_dir,
 )
-from facilitator.core.protocol import ProtocolError, load_protocol
+from facilitator.core.protocol import ProtocolError
 
 REPO = Path(__file__).resolve().parents[2]
 

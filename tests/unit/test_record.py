@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,21 +16,27 @@ import pytest
 import tomli_w
 
 from facilitator.core.clock import FakeClock
-from facilitator.core.draft import draft_from_run
-from facilitator.core.export import list_sessions, session_json, session_markdown
+from facilitator.core.export import session_json, session_markdown
+from facilitator.core.library import protocol_from_data
 from facilitator.core.plan import initial_plan, shapes_for
-from facilitator.core.protocol import Protocol, protocol_from_data
-from facilitator.core.record import SessionRecord, load_record, record_from_run, run_from_record
+from facilitator.core.protocol import Protocol
 from facilitator.core.run import Run
-from facilitator.core.session_files import (
-    SessionFileError,
+from facilitator.core.store.catalog import Catalog
+from facilitator.core.store.files import SessionFileError, replace_file, session_name, sessions_dir, slug
+from facilitator.core.store.record import (
+    Details,
+    SessionRecord,
     clean_text,
-    create_session_file,
-    save_record,
-    session_name,
-    sessions_dir,
-    slug,
+    load_record,
+    record_of,
+    run_from_record,
 )
+from facilitator.core.store.saver import create_session_file
+
+
+def save_record(path: Path, record: SessionRecord) -> None:
+    replace_file(path, record.to_toml())
+
 
 PARTICIPANTS = ["Ana", "Ben", "Chen"]
 DETAILS: dict[str, Any] = {
@@ -90,9 +97,7 @@ NOTES = {0: "Focus: essays.\n\tIndented \x1b[31mred\x1b[0m", 2: 'Next: try """th
 
 def make_record(finish: bool = True) -> tuple[SessionRecord, Run, FakeClock]:
     run, clock, protocol, started_at = played_run(finish)
-    record = record_from_run(
-        run, protocol, DETAILS, NOTES, started_at, status="completed" if finish else "in_progress"
-    )
+    record = record_of(run, protocol, Details(**DETAILS), NOTES, started_at, completed=finish)
     return record, run, clock
 
 
@@ -104,32 +109,19 @@ def valid_data() -> dict[str, Any]:
 # -- building a record -----------------------------------------------------------------------
 
 
-def keys_in_order(value: object) -> object:
-    """The data with every table's keys listed in order, so order differences show."""
-    if isinstance(value, dict):
-        return [(k, keys_in_order(v)) for k, v in value.items()]
-    if isinstance(value, list):
-        return [keys_in_order(v) for v in value]
-    return value
-
-
 @pytest.mark.parametrize("finish", [True, False])
 @pytest.mark.parametrize("details", [DETAILS, {}, {**DETAILS, "fit_minutes": 45}, {"group": "G"}])
-def test_the_draft_saves_exactly_what_the_checked_record_would(finish: bool, details: dict) -> None:
-    # The run screen saves a Draft (no pydantic); reading uses SessionRecord: same file.
+def test_a_record_written_without_checks_reads_back_the_same(
+    tmp_path: Path, finish: bool, details: dict
+) -> None:
     run, _, protocol, started_at = played_run(finish)
-    status = "completed" if finish else "in_progress"
-    draft = draft_from_run(run, protocol, details, NOTES, started_at, status=status)
-    record = record_from_run(run, protocol, details, NOTES, started_at, status=status)
-    dumped = record.model_dump(mode="python", exclude_none=True)
-    assert keys_in_order(draft.data) == keys_in_order(dumped)
-    assert draft.to_toml() == record.to_toml()
-    assert (draft.started_at, draft.group, draft.protocol) == (
-        record.started_at,
-        record.group,
-        record.protocol,
-    )
-    assert ("ended_at" in draft.data) == finish
+    record = record_of(run, protocol, Details(**details), NOTES, started_at, completed=finish)
+    again = load_record(create_session_file(tmp_path, record))
+    assert again == record
+    assert again.details == Details(**details)
+    assert again.to_toml() == record.to_toml()
+    assert record.to_toml().startswith("format = 1\n")
+    assert ("ended_at" in tomllib.loads(record.to_toml())) == finish
 
 
 def test_record_from_run_has_steps_with_planned_actual_notes_and_turns() -> None:
@@ -139,8 +131,8 @@ def test_record_from_run_has_steps_with_planned_actual_notes_and_turns() -> None
     assert record.ended_at == run.events[-1].at
     assert record.group == "Grade 5 team" and record.presenter == "Pat"
     assert record.participants == PARTICIPANTS
-    assert record.protocol["id"] == "tuning"
-    assert record.protocol["steps"][0]["title"] == "Introduction"
+    assert record.protocol.id == "tuning"
+    assert record.protocol.steps[0].title == "Introduction"
     intro, rounds, debrief = record.steps
     assert (intro.title, intro.planned_seconds, intro.actual_seconds) == ("Introduction", 300, 390)
     assert intro.notes == "Focus: essays.\n\tIndented [31mred[0m"
@@ -218,7 +210,7 @@ def test_run_from_record_of_a_finished_run(tmp_path: Path) -> None:
 
 def test_run_from_record_with_a_broken_log_is_a_session_file_error() -> None:
     record, _, _ = make_record()
-    broken = record.model_copy(update={"events": record.events[1:]})
+    broken = replace(record, events=record.events[1:])
     with pytest.raises(SessionFileError, match="cannot be replayed"):
         run_from_record(broken, FakeClock())
 
@@ -265,7 +257,7 @@ def test_session_names_never_leave_the_directory_and_are_short(tmp_path: Path, g
     assert name.startswith("2026-11-23_1405_tuning")
     folder = tmp_path / "sessions"
     record, _, _ = make_record()
-    record = record.model_copy(update={"group": group})
+    record = replace(record, group=group)
     path = create_session_file(folder, record)
     assert path.resolve().parent == folder.resolve()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sessions"]
@@ -275,9 +267,9 @@ def test_session_names_never_leave_the_directory_and_are_short(tmp_path: Path, g
 
 def test_a_path_unsafe_protocol_id_stays_in_the_directory(tmp_path: Path) -> None:
     record, _, _ = make_record()
-    protocol = dict(record.protocol, id="../../evil")
+    protocol = replace(record.protocol, id="../../evil")
     folder = tmp_path / "sessions"
-    path = create_session_file(folder, record.model_copy(update={"protocol": protocol}))
+    path = create_session_file(folder, replace(record, protocol=protocol))
     assert path.resolve().parent == folder.resolve()
     assert "evil" in path.name
     started = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
@@ -295,7 +287,7 @@ def test_a_name_collision_makes_a_second_file_and_never_overwrites(tmp_path: Pat
     record, _, _ = make_record()
     first = create_session_file(tmp_path, record)
     original = first.read_bytes()
-    other = record.model_copy(update={"facilitator": "Someone else"})
+    other = replace(record, facilitator="Someone else")
     second = create_session_file(tmp_path, other)
     third = create_session_file(tmp_path, other)
     assert second != first and third not in (first, second)
@@ -542,24 +534,24 @@ def test_session_json_parses() -> None:
     assert data["started_at"].startswith("2026-11-23T14:00:00")
 
 
-def test_list_sessions_newest_first_and_unreadable_files_with_their_reason(
+def test_listing_sessions_newest_first_and_unreadable_files_with_their_reason(
     tmp_path: Path,
 ) -> None:
     record, _, _ = make_record()
-    later = record.model_copy(update={"started_at": record.started_at + timedelta(days=1), "group": "Later"})
-    older = record.model_copy(update={"started_at": record.started_at - timedelta(days=1), "group": "Older"})
+    later = replace(record, started_at=record.started_at + timedelta(days=1), group="Later")
+    older = replace(record, started_at=record.started_at - timedelta(days=1), group="Older")
     paths = [create_session_file(tmp_path, r) for r in (record, later, older)]
     broken = tmp_path / "2026-12-01_0900_tuning_broken.toml"
     broken.write_text("format = 1\nstatus = [", encoding="utf-8")
     (tmp_path / "README.md").write_text("not a session", encoding="utf-8")
-    found = list_sessions(tmp_path)
-    assert [f.path for f in found] == [paths[1], paths[0], paths[2], broken]
-    assert [f.record.group for f in found[:3] if f.record] == ["Later", "Grade 5 team", "Older"]
+    found = Catalog(tmp_path).summaries(full=True)
+    assert [f.name for f in found] == [paths[1].name, paths[0].name, paths[2].name, broken.name]
+    assert [f.group for f in found[:3]] == ["Later", "Grade 5 team", "Older"]
     assert all(f.problem is None for f in found[:3])
-    assert found[3].record is None
+    assert not found[3].readable
     assert found[3].problem is not None and str(broken) in found[3].problem
     assert broken.read_text(encoding="utf-8") == "format = 1\nstatus = ["
 
 
-def test_list_sessions_of_a_missing_directory(tmp_path: Path) -> None:
-    assert list_sessions(tmp_path / "nowhere") == []
+def test_listing_sessions_of_a_missing_directory(tmp_path: Path) -> None:
+    assert Catalog(tmp_path / "nowhere").summaries() == []

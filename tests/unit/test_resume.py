@@ -12,13 +12,15 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator.core import session as session_module
 from facilitator.core.clock import FakeClock
-from facilitator.core.heartbeat import Heartbeat, read_beat
 from facilitator.core.library import find, load_library
-from facilitator.core.record import SessionFileError, load_record
-from facilitator.core.resume import resumable, resume_session
-from facilitator.core.session import Details, Saver, Session, begin, rescue
+from facilitator.core.session import Details, Session, begin, resume_session
+from facilitator.core.store import saver as saver_module
+from facilitator.core.store.catalog import resumable
+from facilitator.core.store.files import SessionFileError
+from facilitator.core.store.heartbeat import Heartbeat, read_beat
+from facilitator.core.store.record import load_record
+from facilitator.core.store.saver import Saver, rescue
 
 
 @pytest.fixture
@@ -184,13 +186,13 @@ def test_begin_in_unwritable_dir_says_what_to_do(tuning, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
     session = Session.new(tuning, Details(), FakeClock())
-    with pytest.raises(session_module.SaveError, match="--sessions-dir"):
+    with pytest.raises(saver_module.SaveError, match="--sessions-dir"):
         begin(session, blocker / "sessions")
 
 
 def test_rescue_writes_elsewhere(tuning, tmp_path, monkeypatch):
     monkeypatch.setattr(
-        session_module, "rescue_dirs", lambda: [tmp_path / "blocked" / "x", tmp_path / "rescue"]
+        saver_module, "rescue_dirs", lambda: [tmp_path / "blocked" / "x", tmp_path / "rescue"]
     )
     (tmp_path / "blocked").write_text("", encoding="utf-8")
     session = Session.new(tuning, Details(group="G"), FakeClock())

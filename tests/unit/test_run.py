@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitator.core.clock import FakeClock
+from facilitator.core.library import protocol_from_data
 from facilitator.core.plan import (
     MIN_UNIT_MS,
     MINUTE_MS,
@@ -18,7 +19,7 @@ from facilitator.core.plan import (
     initial_plan,
     shapes_for,
 )
-from facilitator.core.protocol import Protocol, protocol_from_data
+from facilitator.core.protocol import Protocol
 from facilitator.core.run import MAX_UNIT_MS, Event, Run, RunError, with_plan
 
 S = 1000
@@ -538,7 +539,7 @@ def test_finish_stops_the_timer_and_refuses_every_action_after() -> None:
     assert run.adapt()[0] is None
     assert run.finish() is None
     assert len(run.events) == count
-    late = Event("start", run.now_ms(), clock.wall(), 1)
+    late = Event(kind="start", t_ms=run.now_ms(), at=clock.wall(), step=1)
     with pytest.raises(RunError):
         run.apply(late)
 
@@ -771,18 +772,18 @@ def test_rebuild_refuses_events_going_back_in_time() -> None:
 def test_rebuild_refuses_a_goto_to_a_missing_step() -> None:
     run, clock = simple_run()
     run.toggle()
-    events = [*run.events, Event("goto", run.now_ms(), clock.wall(), 9)]
+    events = [*run.events, Event(kind="goto", t_ms=run.now_ms(), at=clock.wall(), step=9)]
     with pytest.raises(RunError):
         Run.rebuild(run.shapes, events, FakeClock())
     run2, clock2 = turns_run()
-    events = [*run2.events, Event("goto", 0, clock2.wall(), 2, turn=4)]
+    events = [*run2.events, Event(kind="goto", t_ms=0, at=clock2.wall(), step=2, turn=4)]
     with pytest.raises(RunError):
         Run.rebuild(run2.shapes, events, FakeClock())
 
 
 def test_rebuild_refuses_an_unknown_kind() -> None:
     run, clock = simple_run()
-    events = [*run.events, Event("teleport", 0, clock.wall(), 1)]
+    events = [*run.events, Event(kind="teleport", t_ms=0, at=clock.wall(), step=1)]
     with pytest.raises(RunError, match="teleport"):
         Run.rebuild(run.shapes, events, FakeClock())
 

@@ -11,9 +11,10 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ...core.export import Listed, total_text
+from ...core.export import total_text
 from ...core.library import Found, Library
-from ...core.session import Details
+from ...core.store.catalog import Unfinished
+from ..messages import ProtocolChosen, ResumeChosen
 
 
 class SearchInput(Input):
@@ -43,11 +44,11 @@ class PickerScreen(Screen[None]):
         Binding("t", "app.toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, library: Library, unfinished: list[Listed] | None = None) -> None:
+    def __init__(self, library: Library, unfinished: list[Unfinished] | None = None) -> None:
         super().__init__()
         self.library = library
         self.unfinished = unfinished or []
-        self.shown: list[Found | Listed] = []
+        self.shown: list[Found | Unfinished] = []
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -85,9 +86,7 @@ class PickerScreen(Screen[None]):
         self.shown = []
         for item in self.unfinished:
             record = item.record
-            if record is None:
-                continue
-            name = str(record.protocol.get("name", "?"))
+            name = record.protocol.name
             label = " ".join(["↻ Resume", name, f"· {record.group}" if record.group else ""])
             if all(word in label.casefold() for word in words):
                 self.shown.append(item)
@@ -139,9 +138,7 @@ class PickerScreen(Screen[None]):
         if not 0 <= row < len(self.shown):
             return
         chosen = self.shown[row]
-        if isinstance(chosen, Listed):
-            self.app.resume(chosen.path)  # type: ignore[attr-defined]
-            return
-        from .setup import SetupScreen
-
-        self.app.push_screen(SetupScreen(chosen, Details()))
+        if isinstance(chosen, Unfinished):
+            self.post_message(ResumeChosen(chosen.path))
+        else:
+            self.post_message(ProtocolChosen(chosen))

@@ -16,9 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from ...core.catalog import Catalog, Summary, matches
-from ...core.export import clock_text
-from ...core.stats import OVER_S
+from ...core.store.catalog import Catalog, Summary, matches
+from ...core.words import OVER_S, clock_text
 from .picker import SearchInput
 from .session_view import SessionScreen
 from .stats import StatsScreen

@@ -13,15 +13,12 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ...core.heartbeat import Heartbeat
-from ...core.session import Saver, Session
-from ...core.status import (
-    Mood,
-    clock_face,
-    mood,
-    status_line,
-    turn_text,
-)
+from ...core.session import Session
+from ...core.status import Mood, mood, status_line, turn_text
+from ...core.store.heartbeat import Heartbeat
+from ...core.store.saver import Saver
+from ...core.words import clock_face
+from ..start import Outcome
 from ..step_text import TextSlots, show_step
 from ..widgets.agenda import Agenda
 from ..widgets.big_clock import BigClock
@@ -75,7 +72,15 @@ class RunScreen(SavingMixin, Screen[None]):
         *(Binding(str(n), f"goto({n})", f"Step {n}", show=False, id=f"goto-{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, session: Session, saver: Saver, size: Size | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        saver: Saver,
+        *,
+        bell: bool = True,
+        size: Size | None = None,
+        save_at_mount: bool = True,
+    ) -> None:
         # The classes that depend on size and time are set now, not after mounting: each
         # class change after mounting restyles the whole screen, and start-up pays for it.
         classes = mood_classes(mood(session.run))
@@ -94,6 +99,9 @@ class RunScreen(SavingMixin, Screen[None]):
         self._warned = False
         self._last_save = 0.0
         self.heartbeat: Heartbeat | None = Heartbeat(session.path) if session.path else None
+        self.bell = bell
+        self._ended: Outcome | None = None
+        self._save_at_mount = save_at_mount
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -129,11 +137,10 @@ class RunScreen(SavingMixin, Screen[None]):
         self._agenda = self.query_one(Agenda)
         self.query_one("#save-warning").add_class("-empty")
         self._notes_area().can_focus = False
-        self.app.last_session = self.session  # type: ignore[attr-defined]
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
-        if self.session.path is None:  # the first save creates the file, once the step shows
-            self.app.after_first_frame(self.save)  # type: ignore[attr-defined]
+        if self.session.path is None and self._save_at_mount:
+            self.call_after_refresh(self.save)  # the first save creates the file, once the step shows
 
     def on_resize(self) -> None:
         wanted = size_classes(self.size)
@@ -175,7 +182,7 @@ class RunScreen(SavingMixin, Screen[None]):
         key = (self.run.step, self.run.turn)
         if over and self.run.running and key not in self._rung:
             self._rung.add(key)
-            if self.app.ring_bell:  # type: ignore[attr-defined]
+            if self.bell:
                 self.app.bell()
 
     # -- notes -----------------------------------------------------------------------------

@@ -14,9 +14,13 @@ from textual import work
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.heartbeat import Heartbeat
 from ...core.run import Run
-from ...core.session import Saver, Session, rescue
+from ...core.session import Session
+from ...core.store.heartbeat import Heartbeat
+from ...core.store.record import SessionRecord
+from ...core.store.saver import Saver, rescue
+from ..messages import MeetingEnded
+from ..start import Outcome
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -37,6 +41,7 @@ class SavingMixin(_Base):
     _seq: int
     _last_save: float
     _warned: bool
+    _ended: Outcome | None
 
     if TYPE_CHECKING:
 
@@ -49,9 +54,9 @@ class SavingMixin(_Base):
         self._write(self._seq, self.session.record(completed=self.run.state.finished))
 
     @work(thread=True, group="save")
-    def _write(self, seq: int, record: object) -> None:
+    def _write(self, seq: int, record: SessionRecord) -> None:
         try:
-            self.saver.save(seq, record)  # type: ignore[arg-type]
+            self.saver.save(seq, record)
         except OSError as exc:
             self.app.call_from_thread(self.save_failed, exc)
         else:
@@ -99,11 +104,12 @@ class SavingMixin(_Base):
 
     # -- actions ---------------------------------------------------------------------------
     def finish(self) -> Path | None:
-        """End the run, save the completed record at once, and close the app."""
+        """End the run, save the completed record at once, and tell the app it ended."""
         self._flush_notes()
         self.run.finish()
         self._seq += 1
         record = self.session.record(completed=True)
+        rescued = False
         try:
             path = self.saver.save(self._seq, record)
         except OSError as exc:
@@ -115,28 +121,31 @@ class SavingMixin(_Base):
                     "Cannot save anywhere: free some space, then press q again.", severity="error", timeout=15
                 )
                 return None
-            self.app.rescued = True  # type: ignore[attr-defined]
+            rescued = True
         if self.heartbeat is not None:
             self.heartbeat.close(remove=True)
-        self.app.saved_path = path  # type: ignore[attr-defined]
-        self.app.exit(path)
+        self._ended = Outcome(saved=path, rescued=rescued)
+        self.post_message(MeetingEnded(self._ended))
         return path
 
     def on_unmount(self) -> None:
-        self.save_now()
+        self.leave()
 
-    def save_now(self) -> None:
-        """Leaving (ctrl+q, a signal): save what is there, unless finishing saved it already."""
-        if self.run.state.finished and self.app.saved_path is not None:  # type: ignore[attr-defined]
-            return
+    def leave(self) -> Outcome:
+        """Leaving (ctrl+q, a signal): save what is there, unless finishing or leaving saved it
+        already, and say where it is."""
+        if self._ended is not None:
+            return self._ended
         self._flush_notes()
         self._seq += 1
         record = self.session.record(completed=self.run.state.finished)
+        outcome = Outcome(unfinished=self.saver.path)
         try:
-            self.saver.save(self._seq, record)
+            outcome = Outcome(unfinished=self.saver.save(self._seq, record))
         except OSError:
             with contextlib.suppress(OSError):
-                self.app.saved_path = rescue(record)  # type: ignore[attr-defined]
-                self.app.rescued = True  # type: ignore[attr-defined]
+                outcome = Outcome(saved=rescue(record), rescued=True)
         if self.heartbeat is not None:
             self.heartbeat.close()
+        self._ended = outcome
+        return outcome

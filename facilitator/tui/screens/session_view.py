@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -13,22 +12,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from ...core.export import clock_text, session_markdown
-from ...core.record import SessionFileError, SessionRecord, StepRecord, load_record
-from ...core.stats import OVER_S
-
-
-def time_words(planned: int, actual: int, reached: bool = True) -> str:
-    """ "5:00 planned · 7:10 actual · +2:10 over" (over only from OVER_S seconds)."""
-    words = f"{clock_text(planned)} planned · "
-    if not reached:
-        return words + "not reached"
-    words += f"{clock_text(actual)} actual"
-    if actual - planned >= OVER_S:
-        words += f" · +{clock_text(actual - planned)} over"
-    elif planned - actual >= OVER_S:
-        words += f" · {clock_text(planned - actual)} under"
-    return words
+from ...core.export import session_markdown
+from ...core.store.files import SessionFileError, write_private
+from ...core.store.record import SessionRecord, StepRecord, load_record
+from ...core.words import OVER_S, clock_text, planned_actual
+from ..messages import ResumeChosen
 
 
 class StepBar(Widget):
@@ -95,7 +83,7 @@ class SessionScreen(Screen[None]):
             yield Static(Content(f"This session cannot be opened.\n\n{self.problem}"), id="session-error")
             yield Footer()
             return
-        name = str(record.protocol.get("name", record.protocol_name or "Session"))
+        name = record.protocol.name
         title = f"{name} · {record.group}" if record.group else name
         yield Static(Content(title), id="session-title")
         with VerticalScroll(id="session-body"):
@@ -115,8 +103,8 @@ class SessionScreen(Screen[None]):
         when = record.started_at.strftime("%a %d %b %Y, %H:%M")
         if record.ended_at:
             when += f"–{record.ended_at.strftime('%H:%M')}"
-        protocol_id = str(record.protocol.get("id", record.protocol_id))
-        name = str(record.protocol.get("name", record.protocol_name))
+        protocol_id = record.protocol.id
+        name = record.protocol.name
         planned = sum(s.planned_seconds for s in record.steps)
         actual = sum(s.actual_seconds for s in record.steps)
         length = f"{clock_text(actual)} against {clock_text(planned)} planned"
@@ -144,7 +132,7 @@ class SessionScreen(Screen[None]):
         reached = step.actual_seconds > 0 or self.record is None or self.record.status == "completed"
         over = step.actual_seconds - step.planned_seconds >= OVER_S
         times = Static(
-            Content(time_words(step.planned_seconds, step.actual_seconds, reached)),
+            Content(planned_actual(step.planned_seconds, step.actual_seconds, reached)),
             classes="step-times" + (" -over" if over else ""),
         )
         parts: list[Widget] = [
@@ -155,7 +143,7 @@ class SessionScreen(Screen[None]):
         ]
         turns = [
             f"Turn {n}{' · ' + turn.who if turn.who else ''}: "
-            + time_words(turn.planned_seconds, turn.actual_seconds)
+            + planned_actual(turn.planned_seconds, turn.actual_seconds)
             for n, turn in enumerate(step.turns or [], start=1)
         ]
         if turns:
@@ -184,11 +172,7 @@ class SessionScreen(Screen[None]):
         text = session_markdown(self.record)
         try:
             target = Path.cwd() / f"{self.path.stem}.md"
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(target, flags, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o600)
-                handle.write(text)
+            write_private(target, text)
         except OSError as exc:
             self.notify(f"Could not export: {exc.strerror or exc}", severity="error", timeout=10)
             return
@@ -196,4 +180,4 @@ class SessionScreen(Screen[None]):
 
     def action_resume(self) -> None:
         if self.record is not None and self.record.status == "in_progress":
-            self.app.resume(self.path)  # type: ignore[attr-defined]
+            self.post_message(ResumeChosen(self.path))

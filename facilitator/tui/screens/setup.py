@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,10 +12,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from ...core.clock import Clock
 from ...core.export import agenda_text
-from ...core.fit import describe_minutes
 from ...core.library import Found
-from ...core.session import Details, FitError, SaveError, Session, plan_for, probe
+from ...core.session import Details, FitError, Session, plan_for
+from ...core.store.saver import SaveError, probe
+from ...core.words import minutes_text
+from ..messages import MeetingReady, SetupCancelled
 
 FIELDS = (
     ("group", "Group", "e.g. Grade 5 team"),
@@ -44,8 +49,12 @@ class SetupScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back", tooltip="Back to the list of protocols"),
     ]
 
-    def __init__(self, found: Found, details: Details, people: int | None = None) -> None:
+    def __init__(
+        self, found: Found, details: Details, sessions_dir: Path, clock: Clock, people: int | None = None
+    ) -> None:
         super().__init__()
+        self.sessions_dir = sessions_dir
+        self.clock = clock
         self.found = found
         self.details = details
         self.people = people
@@ -112,7 +121,7 @@ class SetupScreen(Screen[None]):
         details, people = self.read()
         shapes, plan, _ = plan_for(self.found.protocol, details, people)
         total = sum(ms for units in plan for ms in units) / 1000
-        text = f"Planned: {describe_minutes(total)} in {len(shapes)} steps"
+        text = f"Planned: {minutes_text(total)} in {len(shapes)} steps"
         if self.found.protocol.has_each_participant and not (details.participants or people):
             text += " (turns for 1 person: give names or a number)"
         return text
@@ -135,20 +144,13 @@ class SetupScreen(Screen[None]):
         error = self.query_one("#setup-error", Static)
         try:
             details, people = self.read()
-            session = Session.new(self.found.protocol, details, self.app.clock, people)  # type: ignore[attr-defined]
-            saver = probe(self.app.sessions_dir)  # type: ignore[attr-defined]
+            session = Session.new(self.found.protocol, details, self.clock, people)
+            saver = probe(self.sessions_dir)
         except (ValueError, FitError, SaveError) as exc:
             error.update(Content(str(exc)))
             self.notify(str(exc), severity="error", markup=False)
             return
-        from .run import RunScreen
-
-        self.app.switch_screen(RunScreen(session, saver, size=self.app.size))
+        self.post_message(MeetingReady(session, saver))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            from .picker import PickerScreen
-
-            self.app.switch_screen(PickerScreen(self.app.library))  # type: ignore[attr-defined]
+        self.post_message(SetupCancelled())

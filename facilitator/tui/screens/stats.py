@@ -14,16 +14,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ...core.catalog import Catalog, Summary
-from ...core.export import clock_text
-from ...core.stats import OVER_S, ProtocolStat, overrun_bar, protocol_stats, step_line
+from ...core.stats import ProtocolStat, overrun_bar, protocol_stats, step_line
+from ...core.store.catalog import Catalog, Summary
+from ...core.words import OVER_S, clock_text, plural
 
 BAR = 12
 TITLE = 28
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def protocol_block(stat: ProtocolStat) -> Vertical:

@@ -20,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .record import SessionRecord, load_record
-from .session_files import FORMAT, TRAILER, SessionFileError
+from .files import SessionFileError, identity
+from .record import FORMAT, TRAILER, SessionRecord, load_record
 
 INDEX_NAME = ".facilitator-index.json"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _HEAD_BYTES = 4096
 _TRAILER = TRAILER.encode()
 
@@ -86,8 +86,8 @@ def summary_of(name: str, record: SessionRecord) -> Summary:
         name=name,
         started_at=record.started_at,
         status=record.status,
-        protocol_id=str(record.protocol.get("id", record.protocol_id)),
-        protocol_name=str(record.protocol.get("name", record.protocol_name)),
+        protocol_id=record.protocol.id or record.protocol_id,
+        protocol_name=record.protocol.name or record.protocol_name,
         group=record.group,
         presenter=record.presenter,
         facilitator=record.facilitator,
@@ -150,14 +150,6 @@ def _quick(path: Path) -> Summary | None:
     )
 
 
-def _identity(entry: os.DirEntry[str]) -> list[int] | None:
-    try:
-        st = entry.stat()
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 class Catalog:
     """The session files of one directory, summarised, newest first."""
 
@@ -187,20 +179,20 @@ class Catalog:
         except OSError:
             entries = []
         for entry in entries:
-            identity = _identity(entry)
-            if identity is None:
+            now = identity(entry)
+            if now is None:
                 continue
             cached = self._cache.get(entry.name)
             if (
                 cached
-                and cached[0] == identity
+                and cached[0] == list(now)
                 and (not full or cached[1].steps is not None or not cached[1].readable)
             ):
                 found[entry.name] = cached
                 continue
             path = Path(entry.path)
             summary = (None if full else _quick(path)) or _full(path)
-            found[entry.name] = (identity, summary)
+            found[entry.name] = (list(now), summary)
             self._dirty = True
         if set(found) != set(self._cache):
             self._dirty = True
@@ -219,8 +211,8 @@ class Catalog:
         data = {
             "version": INDEX_VERSION,
             "files": {
-                name: {"id": identity, "summary": summary.to_json()}
-                for name, (identity, summary) in self._cache.items()
+                name: {"id": file_id, "summary": summary.to_json()}
+                for name, (file_id, summary) in self._cache.items()
             },
         }
         try:
@@ -259,3 +251,24 @@ def matches(summary: Summary, query: str) -> bool:
         ]
     ).casefold()
     return all(word in haystack for word in words)
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A session that was not finished, read in full, to offer carrying on."""
+
+    path: Path
+    record: SessionRecord
+
+
+def resumable(folder: Path) -> list[Unfinished]:
+    """Sessions that were not finished, newest first (found through the catalog)."""
+    found = []
+    for summary in Catalog(folder).summaries():
+        if summary.readable and summary.status == "in_progress":
+            path = folder / summary.name
+            try:
+                found.append(Unfinished(path, load_record(path)))
+            except SessionFileError:
+                continue
+    return found

@@ -1,8 +1,5 @@
-"""Session files on disk: where they go, their names, and writing them safely.
-
-No pydantic here: a meeting is written from a `Draft` (draft.py); record.py, with pydantic,
-reads session files back.
-"""
+"""Session files on disk: the sessions folder, file names, finding a named session, and
+writing files safely (atomic, private, never over another file or through a link)."""
 
 from __future__ import annotations
 
@@ -11,44 +8,38 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
-
-from .protocol import CONTROL
 
 ENV_SESSIONS = "FACILITATOR_SESSIONS_DIR"
-FORMAT = 1
-"""The session file format."""
-TRAILER = "# end of facilitator session\n"
-"""The last line of every session file: a file without it was cut off."""
-
-
-class Writable(Protocol):
-    """A session record that can be written (record.SessionRecord, draft.Draft)."""
-
-    @property
-    def started_at(self) -> datetime: ...
-    @property
-    def group(self) -> str: ...
-    @property
-    def protocol(self) -> dict[str, Any]: ...
-    def to_toml(self) -> str: ...
 
 
 class SessionFileError(Exception):
-    """A session file that cannot be read: the message names the file and the problem."""
+    """A session file that cannot be read or found: the message names it and the problem."""
 
 
-def clean_text(text: str) -> str:
-    """Notes as plain text: control characters other than newline and tab are dropped."""
-    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def sessions_dir(option: str | None = None, env: dict[str, str] | None = None) -> Path:
+def sessions_dir(option: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
     """--sessions-dir, else FACILITATOR_SESSIONS_DIR, else ./sessions."""
-    env = dict(os.environ) if env is None else env
+    env = os.environ if env is None else env
     return Path(option or env.get(ENV_SESSIONS) or "sessions").expanduser()
+
+
+def session_path(name: str, folder: Path) -> Path:
+    """A session named by path, file name, or file name without .toml."""
+    for candidate in (Path(name).expanduser(), folder / name, folder / f"{name}.toml"):
+        if candidate.is_file():
+            return candidate
+    raise SessionFileError(f'no session "{name}" (facilitator sessions lists those in {folder})')
+
+
+def identity(path: Path | os.DirEntry[str]) -> tuple[int, int, int, int] | None:
+    """Device, inode, size and modification time: a file replaced or changed has another."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def ensure_dir(folder: Path) -> None:
@@ -74,7 +65,7 @@ def session_name(started_at: datetime, protocol_id: str, group: str) -> str:
     return "_".join(parts)
 
 
-def write_temp(folder: Path, name: str, text: str) -> Path:
+def _write_temp(folder: Path, name: str, text: str) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, 0o600)
@@ -89,7 +80,7 @@ def write_temp(folder: Path, name: str, text: str) -> Path:
     return Path(temp)
 
 
-def sync_dir(folder: Path) -> None:
+def _sync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -101,7 +92,7 @@ def sync_dir(folder: Path) -> None:
 def write_new_file(folder: Path, base: str, text: str) -> Path:
     """Write `text` to `folder` as BASE.toml, or BASE-2.toml and so on: never overwrites."""
     ensure_dir(folder)
-    temp = write_temp(folder, base, text)
+    temp = _write_temp(folder, base, text)
     try:
         for n in range(1, 10_000):
             target = folder / (f"{base}.toml" if n == 1 else f"{base}-{n}.toml")
@@ -109,7 +100,7 @@ def write_new_file(folder: Path, base: str, text: str) -> Path:
                 os.link(temp, target)
             except FileExistsError:
                 continue
-            sync_dir(folder)
+            _sync_dir(folder)
             return target
         raise OSError(f"{folder}: no free file name for {base}")
     finally:
@@ -119,22 +110,21 @@ def write_new_file(folder: Path, base: str, text: str) -> Path:
 
 def replace_file(path: Path, text: str) -> None:
     """Replace a file atomically: a failed write leaves the old file as it was."""
-    temp = write_temp(path.parent, path.stem, text)
+    temp = _write_temp(path.parent, path.stem, text)
     try:
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    sync_dir(path.parent)
+    _sync_dir(path.parent)
 
 
-def create_session_file(folder: Path, record: Writable) -> Path:
-    """Write a new session file under a name no other file has; never overwrites."""
-    base = session_name(record.started_at, str(record.protocol.get("id", "")), record.group)
-    return write_new_file(folder, base, record.to_toml())
-
-
-def save_record(path: Path, record: Writable) -> None:
-    """Replace a session file atomically: a failed write leaves the old file as it was."""
-    replace_file(path, record.to_toml())
+def write_private(path: Path, text: str) -> None:
+    """Write an export of a session: readable by the user alone (0600), and never through a
+    symbolic link someone left at that name. Raises OSError."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)

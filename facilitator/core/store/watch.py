@@ -1,4 +1,4 @@
-"""Following a live session from another process: the change feed behind `facilitator follow`.
+"""Watching one live session file from another process: what `facilitator follow` shows.
 
 The facilitator's app saves the session file at once after every action. A follower looks at
 the file's identity (inode, size, modification time) a few times a second: one `stat` call,
@@ -10,25 +10,18 @@ the moment it was saved (`clock_ms`, `saved_at`), and the wall clock says how lo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .clock import Clock
+from ..clock import Clock
+from ..protocol import Protocol
+from ..run import Run
+from .catalog import resumable
+from .files import SessionFileError, identity
 from .heartbeat import beat_path
-from .protocol import Protocol
-from .record import SessionFileError, load_record, run_from_record
-from .resume import resumable
-from .run import Run
+from .record import load_record, run_from_record
 
 STALE_S = 5.0
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 @dataclass
@@ -48,16 +41,16 @@ class Follower:
     def __init__(self, path: Path, clock: Clock) -> None:
         self.path = path
         self.clock = clock
-        self._identity: tuple[int, int, int] | None = None
+        self._identity: tuple[int, int, int, int] | None = None
         self.view = View()
 
     def poll(self) -> bool:
         """Look at the file; reload it if it changed. Returns True when the view changed."""
-        identity = _identity(self.path)
-        if identity == self._identity:
+        identity_now = identity(self.path)
+        if identity_now == self._identity:
             return False
-        self._identity = identity
-        if identity is None:
+        self._identity = identity_now
+        if identity_now is None:
             self.view = View(problem=f"{self.path.name} is gone")
             return True
         try:
@@ -70,10 +63,10 @@ class Follower:
         if record.saved_at is not None and record.status == "in_progress":
             elapsed = (self.clock.wall() - record.saved_at).total_seconds()
             since_save_ms = max(0, int(elapsed * 1000))
-        record = record.model_copy(update={"clock_ms": record.clock_ms + since_save_ms})
+        record = replace(record, clock_ms=record.clock_ms + since_save_ms)
         try:
             run = run_from_record(record, self.clock)
-            protocol = record.protocol_model(str(self.path))
+            protocol = record.protocol
         except (SessionFileError, ValueError) as exc:
             self.view = View(problem=str(exc))
             return True
@@ -98,13 +91,13 @@ class Finder:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._identity: tuple[int, int, int] | None = None
+        self._identity: tuple[int, int, int, int] | None = None
 
     def poll(self) -> Path | None:
         """The newest in-progress session, or None (also when nothing changed since last time)."""
-        identity = _identity(self.folder)
-        if identity is None or identity == self._identity:
+        identity_now = identity(self.folder)
+        if identity_now is None or identity_now == self._identity:
             return None
-        self._identity = identity
+        self._identity = identity_now
         found = resumable(self.folder)
         return found[0].path if found else None

@@ -1,0 +1,213 @@
+"""What a session file holds, declared once: the meeting details, the protocol as run, each
+step's times and notes, and the event log the run can be rebuilt from.
+
+A record is written without pydantic (`to_toml`, every action of a meeting) and read back
+with every rule checked (`load_record`). The file starts with a summary (status, protocol,
+group, total times) so a listing can read its head alone, and ends with `TRAILER`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+
+from ..checking import Invalid, Rule, check, parse_toml_text, plain
+from ..plan import StepShape
+from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
+from ..run import Event, Run, RunError
+from .files import SessionFileError
+
+FORMAT = 1
+"""The session file format."""
+TRAILER = "# end of facilitator session\n"
+"""The last line of every session file: a file without it was cut off."""
+MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
+
+
+def clean_text(text: str) -> str:
+    """Notes as plain text: control characters other than newline and tab are dropped."""
+    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+Seconds = Annotated[int, Rule(_not_negative)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Details:
+    """The meeting details given at setup (any may be empty)."""
+
+    group: str = ""
+    facilitator: str = ""
+    presenter: str = ""
+    participants: list[str] = field(default_factory=list)
+    focus_question: str = ""
+    fit_minutes: float | None = None
+
+    @staticmethod
+    def split_names(text: str) -> list[str]:
+        """ "Ana, Ben ,  Chi" → ["Ana", "Ben", "Chi"]."""
+        return [name.strip() for name in text.split(",") if name.strip()]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TurnRecord:
+    """One turn of a step taken in turns."""
+
+    who: str = ""
+    planned_seconds: Seconds
+    actual_seconds: Seconds
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepRecord:
+    """One step of the meeting: its planned and actual time and its notes."""
+
+    title: str
+    planned_seconds: Seconds
+    actual_seconds: Seconds
+    notes: str = ""
+    turns: list[TurnRecord] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionRecord(Details):
+    """A saved session: meeting details, the protocol as run, steps with notes, the event log."""
+
+    format: int = FORMAT
+    status: Literal["in_progress", "completed"] = "in_progress"
+    started_at: datetime
+    ended_at: datetime | None = None
+    saved_at: datetime | None = None
+    clock_ms: Seconds = 0
+    # The summary, so a listing can read the head of the file alone (see catalog.py).
+    protocol_id: str = ""
+    protocol_name: str = ""
+    total_planned_seconds: int = 0
+    total_actual_seconds: int = 0
+    protocol: CheckedProtocol
+    steps: list[StepRecord]
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def details(self) -> Details:
+        """The meeting details alone, to carry on with."""
+        return Details(
+            **{name: getattr(self, name) for name in Details.__dataclass_fields__},
+        )
+
+    def shapes(self) -> list[StepShape]:
+        """The engine's view of the steps as run (turn names included)."""
+        shapes = []
+        for step, saved in zip(self.protocol.steps, self.steps, strict=True):
+            floor = int(round((step.min_minutes or 0.5) * 60_000))
+            names = None if saved.turns is None else tuple(t.who for t in saved.turns)
+            shapes.append(StepShape(step.title, floor, names))
+        return shapes
+
+    def data(self) -> dict[str, Any]:
+        """The record as plain data, in the order the file gives it: the format first."""
+        return {"format": self.format, **plain(self)}
+
+    def to_toml(self) -> str:
+        """The file's text; it ends with TRAILER, so a cut-off file shows at a glance."""
+        return tomli_w.dumps(self.data(), multiline_strings=True) + TRAILER
+
+
+def record_of(
+    run: Run,
+    protocol: Protocol,
+    details: Details,
+    notes: dict[int, str],
+    started_at: datetime,
+    completed: bool = False,
+) -> SessionRecord:
+    """The record of a run as it stands now."""
+    now = run.now_ms()
+    steps = []
+    for i, shape in enumerate(run.shapes):
+        turns = None
+        if shape.turn_names is not None:
+            turns = [
+                TurnRecord(
+                    who=who,
+                    planned_seconds=round(run.unit_planned_ms(i, j) / 1000),
+                    actual_seconds=round(run.unit_ran_ms(i, j, now) / 1000),
+                )
+                for j, who in enumerate(shape.turn_names)
+            ]
+        steps.append(
+            StepRecord(
+                title=shape.title,
+                planned_seconds=round(run.step_planned_ms(i) / 1000),
+                actual_seconds=round(run.step_ran_ms(i, now) / 1000),
+                notes=clean_text(notes.get(i, "")),
+                turns=turns,
+            )
+        )
+    finished = [e for e in run.events if e.kind == "finish"]
+    fit = details.fit_minutes
+    return SessionRecord(
+        **(vars(details) | {"fit_minutes": None if fit is None else float(fit)}),
+        status="completed" if completed else "in_progress",
+        started_at=started_at,
+        ended_at=finished[-1].at if finished and completed else None,
+        saved_at=run.clock.wall(),
+        clock_ms=now,
+        protocol_id=protocol.id,
+        protocol_name=protocol.name,
+        total_planned_seconds=sum(s.planned_seconds for s in steps),
+        total_actual_seconds=sum(s.actual_seconds for s in steps),
+        protocol=protocol,
+        steps=steps,
+        events=list(run.events),
+    )
+
+
+def run_from_record(record: SessionRecord, clock: Any) -> Run:
+    """Rebuild the run from the record's event log, its clock continuing where it was saved."""
+    try:
+        return Run.rebuild(record.shapes(), record.events, clock, now_ms=record.clock_ms)
+    except RunError as exc:
+        raise SessionFileError(f"the event log cannot be replayed: {exc}") from None
+
+
+def load_record(path: Path) -> SessionRecord:
+    """Read and check a session file; raise SessionFileError with one clear line."""
+    where = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SESSION_BYTES + 1)
+    except OSError as exc:
+        raise SessionFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    try:
+        data = parse_toml_text(raw, where, MAX_SESSION_BYTES)
+    except Invalid as exc:
+        raise SessionFileError(exc.problems[0]) from None
+    fmt = data.get("format")
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        raise SessionFileError(
+            f"{where}: session format {fmt} is newer than this facilitator understands "
+            f"(format {FORMAT}); update facilitator to open it"
+        )
+    if fmt != FORMAT:
+        raise SessionFileError(f"{where}: not a facilitator session file (format = {FORMAT} missing)")
+    try:
+        record: SessionRecord = check(SessionRecord, data, where)
+    except Invalid as exc:
+        raise SessionFileError(exc.problems[0]) from None
+    if len(record.protocol.steps) != len(record.steps):
+        raise SessionFileError(
+            f"{where}: steps: the file has {len(record.steps)} steps "
+            f"but its protocol has {len(record.protocol.steps)}"
+        )
+    return record
