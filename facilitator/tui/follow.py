@@ -9,19 +9,15 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ..core.clock import Clock, SystemClock
-from ..core.status import mood, status_line, turn_text
+from ..core.status import status_line
 from ..core.store.watch import Finder, Follower
-from ..core.words import clock_face
 from . import settings
-from .step_text import TextSlots, show_step
-from .widgets.agenda import Agenda
-from .widgets.big_clock import BigClock
-from .widgets.plain_line import PlainLine
+from .widgets.meeting_view import MeetingView
+from .widgets.text_slots import TextSlots
 
 POLL_S = 0.5
 NARROW = 80
@@ -47,24 +43,12 @@ class FollowScreen(Screen[None]):
         self._step_key: object = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="heading"):
-            yield Static(id="step-title")
-            yield Static(id="step-number")
-        with Horizontal(id="status-row"):  # as on the run screen: the 1 Hz repaint stays small
-            yield PlainLine(id="status")
+        yield MeetingView()
         yield Static(id="waiting")
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                yield BigClock(id="clock")
-                yield Static(id="turn")
-                yield Static(id="who")
-                yield Static(id="prompts")
-                yield Static(id="next")
-            with Vertical(id="side"):
-                yield Agenda(id="agenda")
         yield Static(id="follow-line")
 
     def on_mount(self) -> None:
+        self._view = self.query_one(MeetingView)
         self.set_interval(POLL_S, self.poll)
         self.poll()
 
@@ -85,9 +69,7 @@ class FollowScreen(Screen[None]):
 
     def show_waiting(self, text: str) -> None:
         self._texts.set("#waiting", text)
-        self.query_one("#body").display = False
-        for selector in ("#step-title", "#step-number", "#status"):
-            self._texts.set(selector, "")
+        self._view.clear()
         self._texts.set("#follow-line", "Read-only view · q quits")
 
     def refresh_view(self) -> None:
@@ -99,24 +81,15 @@ class FollowScreen(Screen[None]):
             return
         run, protocol = view.run, view.protocol
         self._texts.set("#waiting", "")
-        self.query_one("#body").display = True
-        step = protocol.steps[run.step]
+        self._view.reveal()
         key = (id(view), run.step, run.turn)
         if key != self._step_key:
             self._step_key = key
-            show_step(self._texts, run, step)
-        self.query_one(BigClock).text = clock_face(run.left_ms())
+            self._view.show_step(run, protocol.steps[run.step])
         status = "The meeting has finished." if view.finished else status_line(run)
         if self.follower.facilitator_gone():
             status += " · the facilitator's app has stopped; waiting for it"
-        self._texts.set("#status", status)
-        self._texts.set("#turn", turn_text(run))
-        m = mood(run)
-        self.set_class(m.over, "-over")
-        self.set_class(m.warning and not m.over, "-warning")
-        self.set_class(m.paused, "-paused")
-        self.set_class(m.ready, "-ready")
-        self.query_one(Agenda).show(run)
+        self._view.show_time(run, status)
         where = f"Following {self.follower.path.name}"
         self._texts.set(
             "#follow-line",

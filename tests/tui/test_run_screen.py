@@ -15,6 +15,7 @@ from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.dialogs import ConfirmScreen, HelpScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Outcome, RunProtocol
+from facilitator.tui.widgets.meeting_view import MeetingView
 
 from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick
 
@@ -22,6 +23,11 @@ SIZE = (100, 30)
 MIN = 60_000
 TUNING_STEP_MINUTES = [5, 15, 5, 10, 2, 15, 10, 5]
 ONION = RunProtocol("peeling-the-onion", Details(participants=["Ana", "Ben", "Chi"]))
+
+
+def view_of(app: FacilitatorApp) -> MeetingView:
+    """The meeting as the room sees it; its classes say how the time stands."""
+    return app.screen.query_one(MeetingView)
 
 
 def footer_key(app: FacilitatorApp, action: str) -> FooterKey:
@@ -47,7 +53,7 @@ async def test_opens_on_step_one_with_the_timer_stopped(make: AppFactory) -> Non
         assert text_of(app, "#step-number") == "Step 1 of 8"
         assert status_of(app).startswith("05:00 · press space to start")
         assert "Next: Presentation · 15 min" in text_of(app, "#next")
-        assert screen.has_class("-ready")
+        assert view_of(app).has_class("-ready")
         record = await saved(app, pilot)
         assert record.status == "in_progress"
         assert kinds(record) == ["plan"]
@@ -98,7 +104,7 @@ async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory
         await tick(app, pilot, clock, 120)
         assert run.left_ms() == 270_000
         assert status_of(app).startswith("PAUSED · 04:30 left")
-        assert app.screen.has_class("-paused")
+        assert view_of(app).has_class("-paused")
         # The projected end moves while paused: the meeting now ends two minutes later.
         assert "ends 15:09" in status_of(app)
         assert "2 min behind plan" in status_of(app)
@@ -108,7 +114,7 @@ async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory
         await tick(app, pilot, clock, 10)
         assert run.left_ms() == 260_000
         assert "PAUSED" not in status_of(app)
-        assert not app.screen.has_class("-paused")
+        assert not view_of(app).has_class("-paused")
         record = await saved(app, pilot)
         assert kinds(record) == ["plan", "start", "pause", "resume"]
 
@@ -562,12 +568,12 @@ async def test_the_last_minute_warns_in_words_and_colour(make: AppFactory, clock
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await tick(app, pilot, clock, 230)
-        assert not app.screen.has_class("-warning")
+        assert not view_of(app).has_class("-warning")
         assert "last minute" not in status_of(app)
         await tick(app, pilot, clock, 20)
         assert status_of(app).startswith("00:50 left · last minute")
-        assert app.screen.has_class("-warning")
-        assert not app.screen.has_class("-over")
+        assert view_of(app).has_class("-warning")
+        assert not view_of(app).has_class("-over")
 
 
 async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
@@ -603,8 +609,8 @@ async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: 
         status = status_of(app)
         assert status.startswith("+01:15 over")
         assert "1 min behind plan" in status
-        assert app.screen.has_class("-over")
-        assert not app.screen.has_class("-warning")
+        assert view_of(app).has_class("-over")
+        assert not view_of(app).has_class("-warning")
         assert app.screen.run.left_ms() == -75_000
         # Pausing while over says both.
         await pilot.press("space")
@@ -612,7 +618,7 @@ async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: 
         # The agenda marks the step as over.
         await pilot.press("space", "n")
         assert "over" in text_of(app, "#agenda").splitlines()[0]
-        assert not app.screen.has_class("-over")
+        assert not view_of(app).has_class("-over")
 
 
 async def test_moving_while_running_starts_the_next_step_and_time_adds_up(
@@ -696,7 +702,7 @@ async def test_no_bell_with_no_bell(
         await pilot.press("space")
         await tick(app, pilot, clock, 301)
         app.screen.refresh_clock()
-        assert app.screen.has_class("-over")
+        assert view_of(app).has_class("-over")
         assert rings == []
 
 

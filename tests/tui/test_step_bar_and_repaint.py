@@ -13,10 +13,16 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from facilitator.tui.step_text import TextSlots
 from facilitator.tui.widgets.big_clock import BigClock, changed_columns, glyph_rows, render_big
 from facilitator.tui.widgets.plain_line import PlainLine
-from facilitator.tui.widgets.step_bar import StepBar, bar_text
+from facilitator.tui.widgets.step_bar import StepBar, bar_cells, percent_text
+from facilitator.tui.widgets.text_slots import TextSlots
+
+
+def bar_text(used: float, width: int) -> str:
+    """The run screen's bar as text: the plan fills the width, less the percentage's 5 cells."""
+    within, unused, over = bar_cells(60, 60 * used, 60, max(0, width - 5))
+    return "█" * within + "░" * unused + "█" * over + percent_text(60, 60 * used)
 
 
 def test_bar_text_fills_the_share_used_and_says_the_percentage() -> None:
@@ -26,6 +32,17 @@ def test_bar_text_fills_the_share_used_and_says_the_percentage() -> None:
     assert bar_text(-1, 25) == "░" * 20 + "   0%"
     assert len(bar_text(0.33, 80)) == 80
     assert bar_text(0.5, 3) == "  50%"[-5:]  # too narrow for a bar: just the number
+
+
+def test_bars_of_several_steps_share_one_scale() -> None:
+    # a saved session: every step on the scale of the longest
+    assert bar_cells(300, 300, 600, 60) == (30, 0, 0)
+    assert bar_cells(300, 150, 600, 60) == (15, 15, 0)
+    assert bar_cells(300, 430, 600, 60) == (30, 0, 13)  # over in the error colour
+    assert bar_cells(300, 331, 6000, 60) == (3, 0, 1)  # 31 s over shows, however small
+    assert bar_cells(300, 329, 6000, 60) == (3, 0, 0)  # under 30 s over is keeping time
+    assert bar_cells(600, 900, 600, 60) == (60, 0, 0)  # no room left past the plan
+    assert bar_cells(300, 0, 0, 60) == bar_cells(300, 0, 600, 0) == (0, 0, 0)
 
 
 def test_changed_columns_cover_exactly_the_changed_digits() -> None:
@@ -78,7 +95,7 @@ async def test_one_digit_change_is_on_screen_and_the_rest_is_unchanged() -> None
         bar = app.query_one(StepBar)
         await pilot.pause()
         clock.text = "04:58"
-        bar.show(0.25)
+        bar.show(60, 15)
         await pilot.pause()
         width, height = clock.size.width, clock.size.height
         drawn = [
@@ -219,26 +236,23 @@ async def test_big_clock_draws_what_textual_would_draw(no_color: bool, monkeypat
         )
 
 
-@pytest.mark.parametrize("no_color", [False, True])
-async def test_step_bar_draws_what_textual_would_draw(no_color: bool, monkeypatch) -> None:  # noqa: ANN001
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
-
+async def test_step_bar_draws_the_share_used_in_its_colour_and_the_rest_muted() -> None:
     class BarApp(App[None]):
         CSS = "StepBar { color: $primary; background: $boost; }"
 
         def compose(self) -> ComposeResult:
-            yield StepBar()
+            yield StepBar(percent=True)
 
     app = BarApp()
     async with app.run_test(size=(40, 4)) as pilot:
         bar = app.query_one(StepBar)
         for used in (0.0, 0.37, 1.5):
-            bar.show(used)
+            bar.show(60, 60 * used)
             await pilot.pause()
             crop = Region(0, 0, bar.outer_size.width, 1)
-            drawn = bar.render_lines(crop)
-            assert cells(drawn) == cells(Widget.render_lines(bar, crop))
-            assert "".join(c for c, _ in cells(drawn)[0]) == bar_text(used, 40)
-        part = Region(3, 0, 10, 1)  # a partial repaint asks for some columns only
-        assert cells(bar.render_lines(part)) == cells(Widget.render_lines(bar, part))
+            drawn = cells(bar.render_lines(crop))[0]
+            assert "".join(c for c, _ in drawn) == bar_text(used, 40)
+            filled = {style.color if style else None for c, style in drawn if c == "█"}
+            empty = {style.color if style else None for c, style in drawn if c == "░"}
+            assert len(filled) <= 1 and len(empty) <= 1
+            assert not (filled and empty) or filled != empty

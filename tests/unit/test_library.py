@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from facilitator.core import library as library_module
 from facilitator.core.library import (
     ENV_PROTOCOLS,
     Library,
     NotFoundError,
     builtin_dir,
+    cache_dir,
     find,
     load_library,
     load_protocol,
@@ -23,6 +26,7 @@ from facilitator.core.library import (
 from facilitator.core.protocol import ProtocolError
 
 REPO = Path(__file__).resolve().parents[2]
+BUILTIN = sorted(builtin_dir().glob("*.toml"))
 
 
 def protocol_text(name: str, minutes: float = 5) -> str:
@@ -430,3 +434,107 @@ def test_find_in_an_empty_library() -> None:
 )
 def test_looks_like_path(name: str, expected: bool) -> None:
     assert looks_like_path(name) is expected
+
+
+# -- the cache of checked files --------------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache directory of this test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return cache_dir()
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("*.json")) if cache.is_dir() else []
+
+
+def test_a_file_checked_once_is_opened_from_the_cache(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = put(tmp_path / "mine", "ours", "Our protocol")
+    first = load_protocol(path)
+    assert len(entries(cache)) == 1
+    checked: list[str] = []
+    real = library_module.protocol_from_data
+    monkeypatch.setattr(
+        library_module, "protocol_from_data", lambda *a: checked.append(str(a[1])) or real(*a)
+    )
+    assert load_protocol(path) == first
+    assert checked == []  # not checked again
+    path.write_text(protocol_text("Our protocol", minutes=7), encoding="utf-8")
+    assert load_protocol(path).steps[0].minutes == 7  # changed bytes: checked again
+    assert checked == [str(path)]
+
+
+@pytest.mark.parametrize("path", BUILTIN, ids=lambda p: p.stem)
+def test_the_cache_gives_what_checking_the_file_gives(cache: Path, path: Path) -> None:
+    checked = load_protocol(path)
+    assert entries(cache), "the check was remembered"
+    assert load_protocol(path) == checked
+    assert load_protocol(path).id == path.stem
+
+
+def test_a_copy_under_another_name_takes_that_name(cache: Path, tmp_path: Path) -> None:
+    tuning = builtin_dir() / "tuning.toml"
+    copy = tmp_path / "our-tuning.toml"
+    copy.write_bytes(tuning.read_bytes())
+    assert load_protocol(tuning).id == "tuning"
+    assert load_protocol(copy).id == "our-tuning"
+    assert load_protocol(copy).name == load_protocol(tuning).name
+
+
+def test_a_changed_file_is_checked_not_taken_from_the_cache(cache: Path, tmp_path: Path) -> None:
+    text = (builtin_dir() / "tuning.toml").read_text(encoding="utf-8")
+    load_protocol(builtin_dir() / "tuning.toml")
+    broken = tmp_path / "tuning.toml"
+    broken.write_text(text.replace("minutes = 5", "minutes = 0", 1), encoding="utf-8")
+    assert "minutes = 0" in broken.read_text(encoding="utf-8")
+    with pytest.raises(ProtocolError, match=r"minutes: must be greater than 0"):
+        load_protocol(broken)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not json",
+        b"0000\n{}",  # a seal that does not match
+        "{seal}\n[1, 2]",  # sealed, but not a protocol
+        '{seal}\n{{"name": "x"}}',  # sealed, but no steps
+        '{seal}\n{{"name": "x", "steps": [{{"title": "t"}}], "extra": 1}}',  # unknown key
+    ],
+)
+def test_a_damaged_cache_entry_only_makes_opening_slower(cache: Path, damage: bytes | str) -> None:
+    path = builtin_dir() / "consultancy.toml"
+    expected = load_protocol(path)
+    [entry] = entries(cache)
+    if isinstance(damage, str):
+        body = damage.split("\n", 1)[1].format().encode()
+        damage = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    entry.write_bytes(damage)
+    assert load_protocol(path) == expected
+    assert load_protocol(path) == expected  # and the entry was mended
+
+
+def test_a_cache_that_cannot_be_written_only_makes_opening_slower(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    path = put(tmp_path / "mine", "ours", "Our protocol")
+    assert load_protocol(path).name == "Our protocol"
+    assert load_protocol(path).name == "Our protocol"
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_the_cache_is_keyed_by_the_code_too(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = put(tmp_path / "mine", "ours", "Our protocol")
+    load_protocol(path)
+    monkeypatch.setattr(library_module, "_code_key", lambda: b"another version of facilitator")
+    load_protocol(path)
+    assert len(entries(cache)) == 2  # a new version checks again, never trusts the old entry

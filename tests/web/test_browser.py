@@ -42,13 +42,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
+POLL_S = 0.05  # how often a wait looks at its condition again; never a wait of its own
+TERMINAL_DRAWN = """(() => {
+  const terminal = document.querySelector(".textual-terminal");
+  return document.body !== null && document.body.classList.contains("-first-byte")
+    && terminal !== null && getComputedStyle(terminal).opacity === "1";
+})()"""  # textual-serve's page: the app's first output arrived and the terminal faded in
+
+
+def wait_for_port(port: int, server: subprocess.Popen, deadline: float) -> None:
+    """Until the server accepts a connection on `port` (or exits, or the deadline passes)."""
+    while True:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listened on port {port}")
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited ({server.returncode}) before listening on {port}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing listened on port {port}")
+        time.sleep(POLL_S)
 
 
 async def screenshot_until(page_ws: str, url: str, want: str, out: Path, seconds: float) -> str:
@@ -66,18 +78,26 @@ async def screenshot_until(page_ws: str, url: str, want: str, out: Path, seconds
                 if message.get("id") == n:
                     return message.get("result", {})
 
+        async def drawn() -> bool:
+            result = await call("Runtime.evaluate", expression=TERMINAL_DRAWN, returnByValue=True)
+            return result.get("result", {}).get("value") is True  # False while still navigating
+
         await call("Page.enable")
         await call("Page.navigate", url=url)
-        text = ""
         end = time.monotonic() + seconds
+        while not await drawn():
+            if time.monotonic() > end:
+                raise AssertionError("the page never showed the app's terminal")
+            await asyncio.sleep(POLL_S)
+        text = ""
         while time.monotonic() < end:
-            await asyncio.sleep(1.0)
             shot = await call("Page.captureScreenshot", format="png")
             out.write_bytes(base64.b64decode(shot["data"]))
             result = subprocess.run([TESSERACT, str(out), "stdout"], capture_output=True, text=True)
             text = result.stdout
             if want in text:
                 break
+            await asyncio.sleep(POLL_S)
         return text
 
 
@@ -109,7 +129,7 @@ def test_served_follow_view_shows_the_step_in_a_browser(tmp_path):
     )
     browser = None
     try:
-        wait_for_port(port, time.monotonic() + 20)
+        wait_for_port(port, server, time.monotonic() + 20)
         browser = subprocess.Popen(
             [
                 CHROMIUM,

@@ -7,38 +7,24 @@ from collections.abc import Iterator
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from ...core.session import Session
-from ...core.status import Mood, mood, status_line, turn_text
+from ...core.status import mood
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver
-from ...core.words import clock_face
 from ..start import Outcome
-from ..step_text import TextSlots, show_step
-from ..widgets.agenda import Agenda
-from ..widgets.big_clock import BigClock
-from ..widgets.plain_line import PlainLine
-from ..widgets.step_bar import StepBar
+from ..widgets.meeting_view import MeetingView, mood_classes
 from .dialogs import ConfirmScreen, HelpScreen
 from .run_saving import SavingMixin
 
 NARROW = 70
 SHORT = 26
 RETRY_S = 3.0
-
-
-MOOD_CLASSES = ("-over", "-warning", "-paused", "-ready")
-
-
-def mood_classes(m: Mood) -> set[str]:
-    """The screen's classes for how the time stands (the words say it too)."""
-    wanted = {"-over"} if m.over else {"-warning"} if m.warning else set()
-    return wanted | ({"-paused"} if m.paused else set()) | ({"-ready"} if m.ready else set())
 
 
 def size_classes(size: Size) -> set[str]:
@@ -83,10 +69,7 @@ class RunScreen(SavingMixin, Screen[None]):
     ) -> None:
         # The classes that depend on size and time are set now, not after mounting: each
         # class change after mounting restyles the whole screen, and start-up pays for it.
-        classes = mood_classes(mood(session.run))
-        if size is not None:
-            classes |= size_classes(size)
-        super().__init__(classes=" ".join(sorted(classes)))
+        super().__init__(classes=" ".join(sorted(size_classes(size))) if size is not None else None)
         self.session = session
         self.run = session.run
         self.saver = saver
@@ -94,7 +77,6 @@ class RunScreen(SavingMixin, Screen[None]):
         self._rung: set[tuple[int, int]] = set()
         self._notes_step = -1
         self._notes_timer: object | None = None
-        self._texts = TextSlots(self)
         self.save_failing = False
         self._warned = False
         self._last_save = 0.0
@@ -105,26 +87,8 @@ class RunScreen(SavingMixin, Screen[None]):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Horizontal(id="heading"):
-            yield Static(id="step-title")
-            yield Static(id="step-number")
-        with Horizontal(id="status-row"):  # the band; the text is only as wide as it needs
-            yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                yield BigClock(id="clock")
-                yield StepBar(id="bar")
-                # In a box of their own, so the 1 Hz repaint of the clock above does not
-                # render them again (Textual renders what shares a box with a changed widget).
-                with Vertical(id="step-text"):
-                    yield Static(id="turn")
-                    yield Static(id="who")
-                    yield Static(id="prompts")
-                    yield Static(id="next")
-            with Vertical(id="side"):
-                yield Agenda(id="agenda")
-                yield Static(id="facilitator-notes")
-        with Vertical(id="bottom"):  # one box, for the same reason as #step-text
+        yield MeetingView(private=True, classes=" ".join(sorted(mood_classes(mood(self.run)))))
+        with Vertical(id="bottom"):  # one box, so the 1 Hz repaint above does not render it
             with Vertical(id="notes-box"):
                 yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
                 yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
@@ -132,9 +96,7 @@ class RunScreen(SavingMixin, Screen[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        self._clock = self.query_one(BigClock)
-        self._bar = self.query_one(StepBar)
-        self._agenda = self.query_one(Agenda)
+        self._view = self.query_one(MeetingView)
         self.query_one("#save-warning").add_class("-empty")
         self._notes_area().can_focus = False
         self.set_interval(1.0, self.refresh_clock)
@@ -150,28 +112,14 @@ class RunScreen(SavingMixin, Screen[None]):
     # -- painting --------------------------------------------------------------------------
     def refresh_step(self) -> None:
         """Repaint what belongs to the step: called after moving to another step or turn."""
-        run, protocol = self.run, self.session.protocol
-        step = protocol.steps[run.step]
-        show_step(self._texts, run, step)
-        tips = step.facilitator_notes
-        self._texts.set("#facilitator-notes", f"Facilitator notes: {tips}" if tips else "")
+        self._view.show_step(self.run, self.session.protocol.steps[self.run.step])
         self._load_notes()
         self.refresh_clock()
 
     def refresh_clock(self) -> None:
         """Repaint what the passing time changes; the 1 Hz interval and every action call it."""
         run = self.run
-        left = run.left_ms()
-        self._clock.text = clock_face(left)
-        self._texts.set("#status", status_line(run))
-        self._texts.set("#turn", turn_text(run))
-        planned = run.unit_planned_ms(run.step, run.turn)
-        self._bar.show((planned - left) / planned)
-        m = mood(run)
-        wanted = mood_classes(m)
-        for name in MOOD_CLASSES:
-            self.set_class(name in wanted, name)
-        self._agenda.show(run)
+        m = self._view.show_time(run)
         self._maybe_ring(m.over)
         if run.running and self.heartbeat is not None:
             self.heartbeat.beat(run.now_ms())

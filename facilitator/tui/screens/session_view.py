@@ -17,33 +17,7 @@ from ...core.store.files import SessionFileError, write_private
 from ...core.store.record import SessionRecord, StepRecord, load_record
 from ...core.words import OVER_S, clock_text, planned_actual
 from ..messages import ResumeChosen
-
-
-class StepBar(Widget):
-    """One step's time as a bar on a scale shared by every step of the session.
-
-    █ the time run within the plan, ░ the planned time not used, and in the error colour
-    █ the time run over the plan.
-    """
-
-    def __init__(self, planned: int, actual: int, longest: int) -> None:
-        super().__init__(classes="step-bar")
-        self.planned = planned
-        self.actual = actual
-        self.longest = max(1, longest)
-
-    def render(self) -> Content:
-        width = max(1, self.content_size.width)
-        scale = width / self.longest
-        plan = round(self.planned * scale)
-        within = min(plan, round(min(self.actual, self.planned) * scale))
-        over = round(max(0, self.actual - self.planned) * scale)
-        if self.actual - self.planned >= OVER_S:
-            over = max(1, over)
-        over = min(over, width - plan) if plan < width else 0
-        return Content.assemble(
-            ("█" * within, "$primary"), ("░" * (plan - within), "$text-muted"), ("█" * over, "$error")
-        )
+from ..widgets.step_bar import StepBar
 
 
 class SessionScreen(Screen[None]):
@@ -139,7 +113,7 @@ class SessionScreen(Screen[None]):
             Horizontal(
                 Static(Content(f"{number}. {step.title}"), classes="step-title"), times, classes="step-head"
             ),
-            StepBar(step.planned_seconds, step.actual_seconds, longest),
+            StepBar(step.planned_seconds, step.actual_seconds, longest, classes="step-bar"),
         ]
         turns = [
             f"Turn {n}{' · ' + turn.who if turn.who else ''}: "

@@ -1,50 +1,80 @@
-"""A one-line bar: how much of the step (or turn) is used, repainted only when it moves."""
+"""StepBar: a step's time as a one-line bar, on the run screen and in a saved session."""
 
 from __future__ import annotations
 
 from textual.app import RenderResult
 from textual.content import Content
-from textual.geometry import Region
-from textual.strip import Strip
 from textual.widget import Widget
 
-from .plain_line import one_line
+from ...core.words import OVER_S
 
 
-def bar_text(used: float, width: int) -> str:
-    """ "█████░░░░░  45%": the filled share of `width` cells, then the percentage."""
-    used = max(0.0, min(used, 1.0))
-    room = max(0, width - 5)
-    filled = round(room * used)
-    return "█" * filled + "░" * (room - filled) + f"{int(used * 100):>4}%"[-5:]
+def bar_cells(planned: float, actual: float, longest: float, width: int) -> tuple[int, int, int]:
+    """Seconds as (run within the plan, planned and not run, run over the plan) in cells of `width`, on a
+    scale where `longest` fills the width; an overrun of OVER_S or more shows at least one cell."""
+    if width <= 0 or longest <= 0:
+        return 0, 0, 0
+    actual = max(0.0, actual)
+    scale = width / longest
+    plan = min(width, round(planned * scale))
+    within = min(plan, round(min(actual, planned) * scale))
+    over = round(max(0.0, actual - planned) * scale)
+    if actual - planned >= OVER_S:
+        over = max(1, over)
+    over = min(over, width - plan)
+    return within, plan - within, over
+
+
+def percent_text(planned: float, actual: float) -> str:
+    """The share of the plan used, as the end of the run screen's bar: "  45%"."""
+    used = max(0.0, min(actual / planned, 1.0)) if planned > 0 else 0.0
+    return f"{int(used * 100):>4}%"[-5:]
 
 
 class StepBar(Widget):
-    """How much of the current step's time is used; full (and over) once time is up."""
+    """A step's time: █ run within the plan, ░ planned and not yet run, and █ in the error
+    colour for time run over it. Bars of several steps share one scale (`longest`); on the run
+    screen the plan fills the width and the share used is written at the end (`percent`).
+    The filled part takes the widget's colour, so the screen can say how the time stands."""
 
     DEFAULT_CSS = "StepBar { height: 1; width: 1fr; }"
 
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._used = 0.0
-        self._text = ""
+    def __init__(
+        self,
+        planned: float = 0,
+        actual: float = 0,  # seconds
+        longest: float | None = None,
+        *,
+        percent: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.planned = planned
+        self.actual = actual
+        self.longest = longest
+        self.percent = percent
+        self._drawn: tuple[int, int, int, str] | None = None
 
-    def show(self, used: float) -> None:
-        """Set the share used (0 to 1); repaints only when a cell or the percentage changes."""
-        self._used = used
-        text = bar_text(used, self.size.width)
-        if text != self._text:
-            self._text = text
+    def _shape(self) -> tuple[int, int, int, str]:
+        width = self.size.width - (5 if self.percent else 0)
+        longest = self.longest if self.longest is not None else self.planned
+        cells = bar_cells(self.planned, self.actual, max(longest, 1e-9), max(0, width))
+        return (*cells, percent_text(self.planned, self.actual) if self.percent else "")
+
+    def show(self, planned: float, actual: float) -> None:
+        """Show new times; repaints only when a cell or the percentage changes."""
+        self.planned, self.actual = planned, actual
+        shape = self._shape()
+        if shape != self._drawn:
+            self._drawn = shape
             self.refresh()
 
     def on_resize(self) -> None:
-        self._text = bar_text(self._used, self.size.width)
-        self.refresh()
+        self._drawn = self._shape()
 
     def render(self) -> RenderResult:
-        return Content(self._text or bar_text(self._used, self.size.width))
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The bar as one strip: cheaper than `render` (see PlainLine)."""
-        drawn = one_line(self, self._text or bar_text(self._used, self.size.width), crop)
-        return super().render_lines(crop) if drawn is None else drawn
+        within, unused, over, percent = self._shape()
+        return Content.assemble(
+            ("█" * within, ""), ("░" * unused, "$text-muted"), ("█" * over, "$error"), percent
+        )

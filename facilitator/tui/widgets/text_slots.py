@@ -1,4 +1,4 @@
-"""Plain text in a screen's widgets, shared by the run screen and the follow view."""
+"""TextSlots: plain text in a screen's Static widgets, updated only when it changes."""
 
 from __future__ import annotations
 
@@ -6,11 +6,6 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.widgets import Static
-
-from ..core.export import who_text
-from ..core.protocol import Step
-from ..core.run import Run
-from ..core.status import next_text, step_heading
 
 
 class TextSlots:
@@ -48,12 +43,3 @@ class TextSlots:
         )
         widget.update(content, layout=not same_shape)
         widget.set_class(not text, "-empty")
-
-
-def show_step(texts: TextSlots, run: Run, step: Step) -> None:
-    """The step's title, number, who speaks, prompts and what comes next."""
-    texts.set("#step-title", step.title)
-    texts.set("#step-number", step_heading(run))
-    texts.set("#who", who_text(step))
-    texts.set("#prompts", "\n".join(f"• {p}" for p in step.prompts))
-    texts.set("#next", next_text(run))

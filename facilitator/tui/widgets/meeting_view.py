@@ -1,0 +1,130 @@
+"""MeetingView: what the room sees of a meeting, shared by the run screen and the follow view.
+
+The step's title and number, the status line, the time in block digits, the step bar, who
+speaks, the prompts, what comes next, and the agenda. Its classes say how the time stands
+(`-warning`, `-over`, `-paused`, `-ready`); the words on the status line say it too.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from ...core.export import who_text
+from ...core.protocol import Step
+from ...core.run import Run
+from ...core.status import Mood, mood, next_text, status_line, step_heading, turn_text
+from ...core.words import clock_face
+from .agenda import Agenda
+from .big_clock import BigClock
+from .plain_line import PlainLine
+from .step_bar import StepBar
+from .text_slots import TextSlots
+
+MOOD_CLASSES = ("-over", "-warning", "-paused", "-ready")
+
+
+def mood_classes(m: Mood) -> set[str]:
+    """The classes for how the time stands (the words say it too)."""
+    wanted = {"-over"} if m.over else {"-warning"} if m.warning else set()
+    return wanted | ({"-paused"} if m.paused else set()) | ({"-ready"} if m.ready else set())
+
+
+class MeetingView(Vertical):
+    """The meeting as the room sees it; `private` adds the facilitator's notes beside the agenda."""
+
+    SCOPED_CSS = False  # the rules name the view and its parts by id, below
+    DEFAULT_CSS = """
+    MeetingView {
+        height: 1fr;
+        #heading { height: auto; padding: 0 1; background: $primary; color: $text; }
+        #step-title { width: 1fr; text-style: bold; }
+        #step-number { width: auto; text-style: bold; }
+        #status-row { height: auto; background: $boost; }
+        #status { width: auto; max-width: 100%; height: auto; padding: 0 1; text-style: bold; }
+        #body { height: 1fr; }
+        #main { width: 2fr; padding: 0 1; }
+        #side { width: 1fr; min-width: 30; max-width: 64; padding: 0 1; border-left: vkey $panel; }
+        #clock { height: 1fr; min-height: 3; max-height: 16; color: $text; }
+        #bar { color: $primary; }
+        #step-text { height: auto; }
+        #turn { height: auto; text-style: bold; }
+        #who { height: auto; color: $text-muted; }
+        #prompts { height: auto; text-style: bold; padding-top: 1; }
+        #next { height: auto; color: $text-muted; padding-top: 1; }
+        #facilitator-notes { height: auto; color: $text-muted; text-style: italic; margin-top: 1; }
+        .-empty { display: none; }
+        &.-warning #clock, &.-warning #status, &.-warning #bar { color: $warning; }
+        &.-over #clock, &.-over #status, &.-over #bar { color: $error; }
+        &.-paused #clock, &.-ready #clock { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, *, private: bool = False, classes: str | None = None) -> None:
+        super().__init__(id="meeting", classes=classes)
+        self.private = private
+        self._texts = TextSlots(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="heading"):
+            yield Static(id="step-title")
+            yield Static(id="step-number")
+        with Horizontal(id="status-row"):  # the band; the text is only as wide as it needs
+            yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield BigClock(id="clock")
+                yield StepBar(id="bar", percent=True)
+                # In a box of their own, so the 1 Hz repaint of the clock above does not
+                # render them again (Textual renders what shares a box with a changed widget).
+                with Vertical(id="step-text"):
+                    yield Static(id="turn")
+                    yield Static(id="who")
+                    yield Static(id="prompts")
+                    yield Static(id="next")
+            with Vertical(id="side"):
+                yield Agenda(id="agenda")
+                if self.private:
+                    yield Static(id="facilitator-notes")
+
+    def on_mount(self) -> None:
+        self._clock = self.query_one(BigClock)
+        self._bar = self.query_one(StepBar)
+        self._agenda = self.query_one(Agenda)
+
+    def show_step(self, run: Run, step: Step) -> None:
+        """What belongs to the step: after moving to another step or turn."""
+        texts = self._texts
+        texts.set("#step-title", step.title)
+        texts.set("#step-number", step_heading(run))
+        texts.set("#who", who_text(step))
+        texts.set("#prompts", "\n".join(f"• {p}" for p in step.prompts))
+        texts.set("#next", next_text(run))
+        if self.private:
+            tips = step.facilitator_notes
+            texts.set("#facilitator-notes", f"Facilitator notes: {tips}" if tips else "")
+
+    def show_time(self, run: Run, status: str | None = None) -> Mood:
+        """What the passing time changes: every second and after every action. `status`
+        replaces the status line (the follow view says when the meeting has finished)."""
+        left = run.left_ms()
+        self._clock.text = clock_face(left)
+        self._texts.set("#status", status_line(run) if status is None else status)
+        self._texts.set("#turn", turn_text(run))
+        self._bar.show(
+            run.unit_planned_ms(run.step, run.turn) / 1000, run.unit_ran_ms(run.step, run.turn) / 1000
+        )
+        m = mood(run)
+        wanted = mood_classes(m)
+        for name in MOOD_CLASSES:
+            self.set_class(name in wanted, name)
+        self._agenda.show(run)
+        return m
+
+    def clear(self) -> None:
+        """Nothing to show yet (the follow view, waiting for a meeting): the view steps aside."""
+        self.display = False
+
+    def reveal(self) -> None:
+        self.display = True
