@@ -67,7 +67,7 @@ SETTLE = 1.0
 QUIT_TIMEOUT = 5.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-BUDGETS = {"startup": 1.5, "cpu": 1.5, "rss": 1.6}
+BUDGETS = {"startup": 1.3, "cpu": 1.3, "rss": 1.3}
 """The most facilitator may use, as a multiple of the minimal app (medians)."""
 
 # Between two characters of the title, tolerate escape sequences (CSI such as colours or
@@ -203,12 +203,21 @@ def quit_minimal(term: Terminal) -> None:
     term.send(b"q")
 
 
+SHARED = Path(tempfile.mkdtemp(prefix="bench-shared-"))
+"""Kept across rounds: the cache of checked protocol files, and the team's own protocol file."""
+CACHE = SHARED / "cache"
+OWN = SHARED / "our-team-tuning.toml"
+"""A team's own protocol: the Tuning Protocol under another name, its bytes its own."""
+
+
+def facilitator_run(protocol: str) -> Callable[[Path], list[str]]:
+    return lambda sessions: [str(FACILITATOR), "run", protocol, "--sessions-dir", str(sessions), "--no-bell"]
+
+
+FACILITATORS = ("facilitator", "own")
 APPS = {
-    "facilitator": AppSpec(
-        "facilitator",
-        lambda sessions: [str(FACILITATOR), "run", "tuning", "--sessions-dir", str(sessions), "--no-bell"],
-        quit_facilitator,
-    ),
+    "facilitator": AppSpec("facilitator", facilitator_run("tuning"), quit_facilitator),
+    "own": AppSpec("own", facilitator_run(str(OWN)), quit_facilitator),
     "minimal": AppSpec(
         "minimal",
         lambda sessions: [str(PYTHON), str(BENCH / "minimal_app.py")],
@@ -233,7 +242,7 @@ class Sample:
     notes: list[str] = field(default_factory=list)
 
 
-def clean_env(home: Path) -> dict[str, str]:
+def clean_env(home: Path, cache: Path = CACHE) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -245,7 +254,7 @@ def clean_env(home: Path) -> dict[str, str]:
         LINES=str(LINES),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_CACHE_HOME=str(cache),
         XDG_STATE_HOME=str(home / "state"),
     )
     return env
@@ -284,7 +293,7 @@ def measure(spec: AppSpec, seconds: float) -> Sample:
             notes.append(f"exit code {returncode}")
         if out1 == out0:
             notes.append("no output while ticking: did the timer start?")
-        if spec.name == "facilitator" and not any(sessions.glob("*.toml")):
+        if spec.name in FACILITATORS and not any(sessions.glob("*.toml")):
             notes.append("no session file saved")
     wall = t1 - t0
     cpu = (ticks1 - ticks0) / CLK_TCK
@@ -344,28 +353,45 @@ def medians(samples: list[Sample], app: str) -> dict[str, float]:
     return {m.key: statistics.median(getattr(s, m.key) for s in mine) for m in METRICS}
 
 
+LABELS = {"facilitator": "run tuning (built-in)", "own": "run our-team-tuning.toml (own file)"}
+
+
 def report(samples: list[Sample]) -> tuple[str, bool]:
     """The Markdown table of medians, ratios and budgets, and whether every budget is met."""
-    fac, base = medians(samples, "facilitator"), medians(samples, "minimal")
+    base = medians(samples, "minimal")
     lines = [
         "| metric (median) | facilitator | minimal | ratio | budget | met |",
-        "| --- | ---: | ---: | ---: | ---: | :---: |",
+        "| --- | --- | ---: | ---: | ---: | :---: |",
     ]
     all_met = True
     for m in METRICS:
-        times = ratio(fac, base, m.key)
-        if m.budget:
-            limit = BUDGETS[m.budget]
-            met = times <= limit
-            all_met &= met
-            budget, verdict = f"≤ {limit}x", "yes" if met else "**NO**"
-        else:
-            budget, verdict = "–", "–"
-        lines.append(
-            f"| {m.label} ({m.unit}) | {value(m, fac[m.key])} | {value(m, base[m.key])} "
-            f"| {times:.2f}x | {budget} | {verdict} |".replace("infx", "n/a")
-        )
+        for app in FACILITATORS:
+            fac = medians(samples, app)
+            times = ratio(fac, base, m.key)
+            if m.budget:
+                limit = BUDGETS[m.budget]
+                met = times <= limit
+                all_met &= met
+                budget, verdict = f"≤ {limit}x", "yes" if met else "**NO**"
+            else:
+                budget, verdict = "–", "–"
+            lines.append(
+                f"| {m.label} ({m.unit}) | {LABELS[app]}: {value(m, fac[m.key])} | {value(m, base[m.key])} "
+                f"| {times:.2f}x | {budget} | {verdict} |".replace("infx", "n/a")
+            )
     return "\n".join(lines), all_met
+
+
+def warm_cache() -> None:
+    """Write the team's own protocol file, and open it and the built-in library once, as a
+    facilitator's earlier use of the app has done: their checked form is then in the cache."""
+    tuning = (ROOT / "protocols" / "tuning.toml").read_text(encoding="utf-8")
+    OWN.write_text(
+        tuning.replace('name = "Tuning Protocol"', 'name = "Our Team\'s Tuning"', 1), encoding="utf-8"
+    )
+    env = clean_env(SHARED)
+    for command in (["list"], ["show", str(OWN)]):
+        subprocess.run([str(FACILITATOR), *command], cwd=SHARED, env=env, capture_output=True, check=True)
 
 
 def rounds_table(samples: list[Sample]) -> str:
@@ -471,7 +497,7 @@ def record(section: str, history_line: str) -> None:
         + "\n"
         + analysis
         + "### History\n\n"
-        "| date | rounds | start-up ratio | CPU ratio | RSS ratio | all budgets met |\n"
+        "| date | rounds | start-up ratio (tuning / own file) | CPU ratio | RSS ratio | all budgets met |\n"
         "| --- | ---: | ---: | ---: | ---: | :---: |\n" + "\n".join(history) + "\n"
     )
     RESULTS.write_text(before + BEGIN + "\n" + block + END + after, encoding="utf-8")
@@ -516,9 +542,10 @@ def main(argv: list[str] | None = None) -> int:
     host = machine()
     print(f"{host}; {code}", flush=True)
     compileall.compile_dir(ROOT / "facilitator", quiet=1)  # as pip install does: see above
+    warm_cache()
     samples: list[Sample] = []
     for round_number in range(args.rounds):
-        order = ["minimal", "facilitator"]
+        order = ["minimal", "facilitator", "own"]
         if round_number % 2:
             order.reverse()
         for name in order:
@@ -538,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     table, all_met = report(samples)
-    fac, base = medians(samples, "facilitator"), medians(samples, "minimal")
+    base = medians(samples, "minimal")
+    fac, own = medians(samples, "facilitator"), medians(samples, "own")
     verdict = "all budgets met" if all_met else "BUDGET MISSED"
     print()
     print(table)
@@ -548,8 +576,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_record:
         history_line = (
             f"| {when:%Y-%m-%d %H:%M %z} | {args.rounds} x {args.seconds:g} s "
-            f"| {ratio(fac, base, 'startup_s'):.2f}x | {ratio(fac, base, 'cpu_sched_percent'):.2f}x "
-            f"| {ratio(fac, base, 'rss_kib'):.2f}x | {'yes' if all_met else 'no'} |"
+            f"| {ratio(fac, base, 'startup_s'):.2f}x / {ratio(own, base, 'startup_s'):.2f}x "
+            f"| {ratio(fac, base, 'cpu_sched_percent'):.2f}x / {ratio(own, base, 'cpu_sched_percent'):.2f}x "
+            f"| {ratio(fac, base, 'rss_kib'):.2f}x / {ratio(own, base, 'rss_kib'):.2f}x "
+            f"| {'yes' if all_met else 'no'} |"
         )
         section = (
             f"### Latest run: {when:%Y-%m-%d %H:%M %z}\n\n"

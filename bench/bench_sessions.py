@@ -29,11 +29,11 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from facilitator.core.catalog import INDEX_NAME, Catalog
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
-from facilitator.core.record import load_record
 from facilitator.core.session import Details, Session, begin
+from facilitator.core.store.catalog import INDEX_NAME, Catalog
+from facilitator.core.store.record import load_record
 
 PROTOCOLS = [
     "tuning",

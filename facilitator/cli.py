@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from .core.details import Details
 from .core.library import NotFoundError, find, load_library, load_protocol
 from .core.protocol import ProtocolError
 from .core.store.files import SessionFileError, session_path, sessions_dir, write_private
-from .core.store.record import Details
 from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
 
 OK, INVALID, USAGE = 0, 1, 2

@@ -11,10 +11,8 @@ as plain data (lists and tables, no None) for TOML and JSON.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Callable
@@ -105,6 +103,8 @@ def parse_toml_text(raw: bytes, where: str, limit: int) -> dict[str, Any]:
             [f"{where}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"]
         ) from None
     text = text.removeprefix("\ufeff")
+    import tomllib  # only when a file is read: a protocol checked before is not
+
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -170,6 +170,8 @@ def _message(kind: Any, error: Any) -> str:
     if what == "missing":
         return "is required"
     if what in ("unexpected_keyword_argument", "extra_forbidden"):
+        import difflib
+
         known = file_keys(_kind_at(kind, loc[:-1]))
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         return (

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import textwrap
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .protocol import EACH_PARTICIPANT, Protocol, Step
-from .store.record import SessionRecord
 from .words import clock_text, protocol_minutes
+
+if TYPE_CHECKING:  # read only where sessions are: not on the way to a meeting's first frame
+    from .store.record import SessionRecord
 
 
 def step_minutes(step: Step) -> str:

@@ -1,22 +1,30 @@
 """A meeting in progress: the run, the meeting details, the notes, and the file they go to;
-starting one from a protocol, and carrying one on from its file after a crash."""
+starting one from a protocol, and carrying one on from its file after a crash.
+
+The session file's record (store/record.py) is imported where a record is made or read:
+the run screen's first frame needs none of it (start-up time).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .clock import Clock
+from .details import Details
 from .fit import FitResult
 from .plan import StepShape, fitted_plan, initial_plan, shapes_for
 from .protocol import Protocol
 from .run import Run
 from .store.files import SessionFileError
 from .store.heartbeat import read_beat
-from .store.record import Details, SessionRecord, clean_text, load_record, record_of, run_from_record
 from .store.saver import Saver, cannot_save
 from .words import minutes_text
+
+if TYPE_CHECKING:
+    from .store.record import SessionRecord
 
 __all__ = ["Details", "FitError", "Session", "begin", "plan_for", "resume_session"]
 
@@ -67,6 +75,8 @@ class Session:
     @classmethod
     def from_record(cls, record: SessionRecord, clock: Clock, path: Path) -> Session:
         """A saved session, rebuilt from its event log, to carry on in the same file."""
+        from .store.record import run_from_record
+
         session = cls(record.protocol, record.details, run_from_record(record, clock), record.started_at)
         session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
         session.path = path
@@ -74,10 +84,14 @@ class Session:
 
     def set_notes(self, step: int, text: str) -> None:
         """Keep the notes of a step (control characters dropped)."""
+        from .store.record import clean_text
+
         self.notes[step] = clean_text(text)
 
     def record(self, completed: bool = False) -> SessionRecord:
         """The record as it stands now, ready to write."""
+        from .store.record import record_of
+
         return record_of(self.run, self.protocol, self.details, self.notes, self.started_at, completed)
 
 
@@ -86,6 +100,8 @@ def resume_session(path: Path, clock: Clock) -> tuple[Session, str]:
 
     The session clock at the moment of a crash comes from the heartbeat, which is newer than
     the last save while the timer ran."""
+    from .store.record import load_record
+
     record = load_record(path)
     if record.status != "in_progress":
         raise SessionFileError(f"{path}: this session was finished; nothing to resume")

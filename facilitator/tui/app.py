@@ -8,6 +8,7 @@ import contextlib
 import signal
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -17,13 +18,15 @@ from textual.screen import Screen
 from ..core.clock import Clock, SystemClock
 from ..core.library import Found, Library, find, load_library
 from ..core.session import Details, FitError, Session, resume_session
-from ..core.store.catalog import Unfinished, resumable
 from ..core.store.files import SessionFileError, session_path
 from ..core.store.saver import SaveError, Saver, probe
 from . import settings
 from .messages import MeetingEnded, MeetingReady, ProtocolChosen, ResumeChosen, SetupCancelled
 from .screens.run import RunScreen
 from .start import Options, Outcome, Pick, Resume, Review, Start, StartError
+
+if TYPE_CHECKING:
+    from ..core.store.catalog import Unfinished
 
 # The other screens are imported when first shown: start-up only pays for the one it opens.
 
@@ -174,6 +177,8 @@ def _named_session(name: str | None, folder: Path) -> Path:
     """The session to carry on: the one named, else the newest unfinished one."""
     if name:
         return session_path(name, folder)
+    from ..core.store.catalog import resumable
+
     unfinished = resumable(folder)
     if not unfinished:
         raise StartError(f"no unfinished session in {folder} (facilitator sessions lists them all)")
@@ -198,6 +203,8 @@ def make_app(
             library, options, clock, session=(session, Saver(path.parent, path)), notice=said
         )
     if isinstance(start, Pick):
+        from ..core.store.catalog import resumable
+
         return FacilitatorApp(library, options, clock, unfinished=resumable(folder))
     found = find(start.protocol, library)
     people = start.people

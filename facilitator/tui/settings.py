@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import tomllib
 from pathlib import Path
 
 import platformdirs
-import tomli_w
 
 LIGHT = "textual-light"
 DARK = "textual-dark"
@@ -21,8 +19,14 @@ def settings_path() -> Path:
 def load_theme() -> str | None:
     """The theme chosen last time, if any (a broken settings file is ignored)."""
     try:
-        data = tomllib.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = settings_path().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    import tomllib  # only when there is a choice to read
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return None
     theme = data.get("theme")
     return theme if isinstance(theme, str) else None
@@ -30,6 +34,8 @@ def load_theme() -> str | None:
 
 def save_theme(theme: str) -> None:
     """Remember the theme; failing to is not worth interrupting a meeting for."""
+    import tomli_w
+
     path = settings_path()
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.store.record import Details
+from ..core.details import Details
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,6 +50,15 @@ def make(clock: FakeClock, sessions: Path) -> AppFactory:
         return make_app(start or Pick(), Options(sessions, theme=theme, bell=bell), clock=clock)
 
     return build
+
+
+async def wait_for(pilot, what: str, condition: Callable[[], object], deadline_s: float = 10.0) -> None:  # noqa: ANN001
+    """Let the app run until `condition` holds: a wait on the thing itself, never on time
+    (the deadline only stops a test that would otherwise hang)."""
+    end = time.monotonic() + deadline_s
+    while not condition():
+        assert time.monotonic() < end, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
 
 
 async def settle(app: FacilitatorApp, pilot) -> None:  # noqa: ANN001 - textual Pilot

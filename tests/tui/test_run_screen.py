@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
@@ -17,7 +18,7 @@ from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Outcome, RunProtocol
 from facilitator.tui.widgets.meeting_view import MeetingView
 
-from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick
+from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick, wait_for
 
 SIZE = (100, 30)
 MIN = 60_000
@@ -734,7 +735,15 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
         # Choosing one from the palette runs it.
         await pilot.press("ctrl+p")
         await pilot.press(*"Next step")
-        await pilot.pause(0.3)
+
+        def next_step_highlighted() -> bool:
+            found = app.screen.query(CommandList)
+            if not found or found.first().highlighted is None:
+                return False
+            lists = found.first()
+            return "Next step" in str(lists.get_option_at_index(lists.highlighted).prompt)
+
+        await wait_for(pilot, "the palette to find Next step", next_step_highlighted)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RunScreen)

@@ -256,3 +256,29 @@ async def test_step_bar_draws_the_share_used_in_its_colour_and_the_rest_muted() 
             empty = {style.color if style else None for c, style in drawn if c == "░"}
             assert len(filled) <= 1 and len(empty) <= 1
             assert not (filled and empty) or filled != empty
+            assert cells(bar.render_lines(crop)) == cells(
+                Widget.render_lines(bar, crop)
+            )  # as Textual draws it
+        part = Region(3, 0, 10, 1)  # a partial repaint asks for some columns only
+        assert cells(bar.render_lines(part)) == cells(Widget.render_lines(bar, part))
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_step_bar_draws_what_textual_would_draw_over_time(no_color: bool, monkeypatch) -> None:  # noqa: ANN001
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+
+    class BarApp(App[None]):
+        CSS = "StepBar { color: $primary; background: $boost; }"
+
+        def compose(self) -> ComposeResult:
+            yield StepBar(300, 430, 600)
+
+    app = BarApp()
+    async with app.run_test(size=(40, 4)) as pilot:
+        bar = app.query_one(StepBar)
+        await pilot.pause()
+        crop = Region(0, 0, bar.outer_size.width, 1)
+        drawn = cells(bar.render_lines(crop))
+        assert drawn == cells(Widget.render_lines(bar, crop))
+        assert "".join(c for c, _ in drawn[0]).rstrip() == "█" * 20 + "█" * 9  # over, in the error colour

@@ -494,3 +494,28 @@ def test_python_m_facilitator(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
     assert len(lines(missing.stderr)) == 1
+
+
+def test_export_to_a_file_is_private_and_never_written_through_a_link(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facilitator.core.clock import FakeClock
+    from facilitator.core.library import find, load_library
+    from facilitator.core.session import Details, Session, begin
+
+    folder = work / "sessions"
+    session = Session.new(find("tuning", load_library()).protocol, Details(group="G"), FakeClock())
+    begin(session, folder)
+    assert session.path is not None
+    out = work / "out.md"
+    code, _, err = run_main(["export", str(session.path), "-o", str(out)], capsys)
+    assert code == 0 and "out.md" in err
+    assert os.stat(out).st_mode & 0o777 == 0o600
+    target = work / "somewhere-else.md"
+    target.write_text("keep me", encoding="utf-8")
+    link = work / "link.md"
+    link.symlink_to(target)
+    code, _, err = run_main(["export", str(session.path), "-o", str(link)], capsys)
+    assert code == 2
+    assert len(lines(err)) == 1 and "cannot write the export" in err
+    assert target.read_text(encoding="utf-8") == "keep me"  # nothing written through the link

@@ -191,3 +191,13 @@ def test_a_meeting_on_a_protocol_checked_before_never_imports_pydantic(tmp_path:
     assert loaded_at_first_frame == "[]"
     assert files == "1"  # the first save wrote the session file
     assert loaded_after_saving == "[]"
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "bench").glob("bench_*.py")), ids=lambda p: p.name)
+def test_the_bench_scripts_still_run(script: Path) -> None:
+    # They import the package as it is laid out: a module moved without them would go unseen.
+    result = subprocess.run(
+        [sys.executable, str(script), "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage:" in result.stdout

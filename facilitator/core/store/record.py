@@ -13,9 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomli_w
-
 from ..checking import Invalid, Rule, check, parse_toml_text, plain
+from ..details import Details
 from ..plan import StepShape
 from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
 from ..run import Event, Run, RunError
@@ -40,23 +39,6 @@ def _not_negative(value: int) -> int:
 
 
 Seconds = Annotated[int, Rule(_not_negative)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Details:
-    """The meeting details given at setup (any may be empty)."""
-
-    group: str = ""
-    facilitator: str = ""
-    presenter: str = ""
-    participants: list[str] = field(default_factory=list)
-    focus_question: str = ""
-    fit_minutes: float | None = None
-
-    @staticmethod
-    def split_names(text: str) -> list[str]:
-        """ "Ana, Ben ,  Chi" → ["Ana", "Ben", "Chi"]."""
-        return [name.strip() for name in text.split(",") if name.strip()]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +102,8 @@ class SessionRecord(Details):
 
     def to_toml(self) -> str:
         """The file's text; it ends with TRAILER, so a cut-off file shows at a glance."""
+        import tomli_w  # only when writing: not before the run screen's first frame
+
         return tomli_w.dumps(self.data(), multiline_strings=True) + TRAILER
 
 

@@ -7,11 +7,14 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from .files import ensure_dir, identity, replace_file, session_name, write_new_file
-from .record import SessionRecord
+
+if TYPE_CHECKING:
+    from .record import SessionRecord
 
 
 def create_session_file(folder: Path, record: SessionRecord) -> Path:

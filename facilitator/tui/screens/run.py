@@ -18,8 +18,8 @@ from ...core.status import mood
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver
 from ..start import Outcome
+from ..widgets.boxes import Column
 from ..widgets.meeting_view import MeetingView, mood_classes
-from .dialogs import ConfirmScreen, HelpScreen
 from .run_saving import SavingMixin
 
 NARROW = 70
@@ -35,6 +35,7 @@ class RunScreen(SavingMixin, Screen[None]):
     """One protocol running: step, time, prompts, agenda, notes. Saves after every action."""
 
     AUTO_FOCUS = ""
+    BLANK = True  # the screen draws only its background: Textual then draws it cheaply (1 Hz)
     BINDINGS = [
         Binding(
             "space",
@@ -88,7 +89,7 @@ class RunScreen(SavingMixin, Screen[None]):
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield MeetingView(private=True, classes=" ".join(sorted(mood_classes(mood(self.run)))))
-        with Vertical(id="bottom"):  # one box, so the 1 Hz repaint above does not render it
+        with Column(id="bottom"):  # one box, so the 1 Hz repaint above does not render its parts
             with Vertical(id="notes-box"):
                 yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
                 yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
@@ -223,6 +224,8 @@ class RunScreen(SavingMixin, Screen[None]):
                 self._rung.discard((self.run.step, self.run.turn))
                 self._after(self.run.restart())
 
+        from .dialogs import ConfirmScreen
+
         what = "turn" if self.run.shapes[self.run.step].turn_names is not None else "step"
         self.app.push_screen(
             ConfirmScreen(f"Restart this {what}'s time?", "The time already run here is lost."),
@@ -256,12 +259,16 @@ class RunScreen(SavingMixin, Screen[None]):
             self.action_leave_notes()
 
     def action_help(self) -> None:
+        from .dialogs import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_finish(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
                 self.finish()
+
+        from .dialogs import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen("Finish and save?", "The meeting ends here."), answer)
 

@@ -17,13 +17,14 @@ from textual.widgets import Static
 from ...core.run import Run
 from ...core.session import Session
 from ...core.store.heartbeat import Heartbeat
-from ...core.store.record import SessionRecord
 from ...core.store.saver import Saver, rescue
 from ..messages import MeetingEnded
 from ..start import Outcome
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+    from ...core.store.record import SessionRecord
 
     _Base = Screen[None]
 else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Region
@@ -200,6 +201,7 @@ class BigClock(Widget):
         self.set_reactive(BigClock.text, text)
         self._strips_key: object = None
         self._strips: list[Strip] = []
+        self._made: dict[tuple[str, Style], Strip] = {}
 
     def watch_text(self, old: str, new: str) -> None:
         """Repaint only the columns that changed, on the lines the characters use: usually one
@@ -230,13 +232,25 @@ class BigClock(Widget):
         key = (self.text, self.size.width, self.size.height, style)
         if key != self._strips_key:
             self._strips_key = key
-            self._strips = [Strip([Segment(line, style)], len(line)) for line in self.lines()]
-        blank = Strip.blank(self.size.width, style)
+            # A line drawn before (the blank ones above and below, a digit shown again) keeps
+            # its strip, and with it the strip's own caches of filtered and cropped copies.
+            made = self._made
+            if len(made) > 256:
+                made.clear()
+            strips = []
+            for line in self.lines():
+                strip = made.get((line, style))
+                if strip is None:
+                    strip = made[line, style] = Strip([Segment(line, style)], len(line))
+                strips.append(strip)
+            self._strips = strips
         strips = self._strips
-        return filtered(
-            self,
-            (
+        if crop.x == 0 and crop.right >= self.size.width and crop.y >= 0 and crop.bottom <= len(strips):
+            shown = strips[crop.y : crop.bottom]  # the whole width: nothing to cut (every second)
+        else:
+            blank = Strip.blank(self.size.width, style)
+            shown = [
                 (strips[y] if 0 <= y < len(strips) else blank).crop(crop.x, crop.right)
                 for y in range(crop.y, crop.bottom)
-            ),
-        )
+            ]
+        return filtered(self, shown, style)

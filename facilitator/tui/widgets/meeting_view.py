@@ -8,7 +8,7 @@ speaks, the prompts, what comes next, and the agenda. Its classes say how the ti
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from ...core.export import who_text
@@ -18,6 +18,7 @@ from ...core.status import Mood, mood, next_text, status_line, step_heading, tur
 from ...core.words import clock_face
 from .agenda import Agenda
 from .big_clock import BigClock
+from .boxes import Column, Row
 from .plain_line import PlainLine
 from .step_bar import StepBar
 from .text_slots import TextSlots
@@ -31,7 +32,7 @@ def mood_classes(m: Mood) -> set[str]:
     return wanted | ({"-paused"} if m.paused else set()) | ({"-ready"} if m.ready else set())
 
 
-class MeetingView(Vertical):
+class MeetingView(Column):
     """The meeting as the room sees it; `private` adds the facilitator's notes beside the agenda."""
 
     SCOPED_CSS = False  # the rules name the view and its parts by id, below
@@ -45,10 +46,11 @@ class MeetingView(Vertical):
         #status { width: auto; max-width: 100%; height: auto; padding: 0 1; text-style: bold; }
         #body { height: 1fr; }
         #main { width: 2fr; padding: 0 1; }
-        #side { width: 1fr; min-width: 30; max-width: 64; padding: 0 1; border-left: vkey $panel; }
+        #side { width: 1fr; min-width: 30; max-width: 64; }
+        #side-box { padding: 0 1; border-left: vkey $panel; }
         #clock { height: 1fr; min-height: 3; max-height: 16; color: $text; }
         #bar { color: $primary; }
-        #step-text { height: auto; }
+        #step-text, #bar-box, #step-words { height: auto; }
         #turn { height: auto; text-style: bold; }
         #who { height: auto; color: $text-muted; }
         #prompts { height: auto; text-style: bold; padding-top: 1; }
@@ -67,23 +69,26 @@ class MeetingView(Vertical):
         self._texts = TextSlots(self)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="heading"):
+        with Row(id="heading"):
             yield Static(id="step-title")
             yield Static(id="step-number")
-        with Horizontal(id="status-row"):  # the band; the text is only as wide as it needs
+        with Row(id="status-row"):  # the band; the text is only as wide as it needs
             yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
+        with Row(id="body"):
+            with Column(id="main"):
                 yield BigClock(id="clock")
-                yield StepBar(id="bar", percent=True)
-                # In a box of their own, so the 1 Hz repaint of the clock above does not
-                # render them again (Textual renders what shares a box with a changed widget).
-                with Vertical(id="step-text"):
-                    yield Static(id="turn")
-                    yield Static(id="who")
-                    yield Static(id="prompts")
-                    yield Static(id="next")
-            with Vertical(id="side"):
+                # The rest in boxes of their own: Textual renders every child of a box that
+                # holds a repainted widget, so the 1 Hz repaint of the clock and the status
+                # line does not render these again.
+                with Column(id="step-text"):
+                    with Column(id="bar-box"):  # the bar moves every few seconds, the words not
+                        yield StepBar(id="bar", percent=True)
+                    with Column(id="step-words"):
+                        yield Static(id="turn")
+                        yield Static(id="who")
+                        yield Static(id="prompts")
+                        yield Static(id="next")
+            with Column(id="side"), Vertical(id="side-box"):
                 yield Agenda(id="agenda")
                 if self.private:
                     yield Static(id="facilitator-notes")

@@ -8,16 +8,27 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
 
-def filtered(widget: Widget, strips: Iterable[Strip]) -> list[Strip]:
+def _changes(line_filter: LineFilter, style: Style | None) -> bool:
+    """Whether a filter can change text drawn in `style`: the ANSI-to-truecolor filter leaves
+    truecolor text as it is (and theme colours are truecolor), so it need not run."""
+    if style is None or not isinstance(line_filter, ANSIToTruecolor):
+        return True
+    colors = (style.color, style.bgcolor)
+    return style.dim or any(color is not None and color.triplet is None for color in colors)
+
+
+def filtered(widget: Widget, strips: Iterable[Strip], style: Style | None = None) -> list[Strip]:
     """Strips drawn by a widget itself, passed through the app's line filters (NO_COLOR,
-    ANSI colours) as Textual's own rendering does."""
-    filters = widget.get_line_filters()
+    ANSI colours) as Textual's own rendering does; `style`, when every strip is drawn in it
+    alone, lets a filter that would change nothing be skipped (this runs every second)."""
+    filters = [f for f in widget.get_line_filters() if _changes(f, style)]
     if not filters:
         return list(strips)
     background = widget.background_colors[1]
@@ -58,7 +69,7 @@ def one_line(widget: Widget, text: str, crop: Region) -> list[Strip] | None:
     if rest := room - cell_len(text) + padding.right:
         segments.append(Segment(" " * rest, pad))
     strip = Strip(segments, width)
-    return filtered(widget, [strip.crop(crop.x, crop.right)] if crop.y <= 0 < crop.bottom else [])
+    return filtered(widget, [strip.crop(crop.x, crop.right)] if crop.y <= 0 < crop.bottom else [], style)
 
 
 class PlainLine(Static):

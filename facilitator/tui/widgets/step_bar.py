@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import RenderResult
 from textual.content import Content
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ...core.words import OVER_S
@@ -37,7 +38,12 @@ class StepBar(Widget):
     screen the plan fills the width and the share used is written at the end (`percent`).
     The filled part takes the widget's colour, so the screen can say how the time stands."""
 
-    DEFAULT_CSS = "StepBar { height: 1; width: 1fr; }"
+    COMPONENT_CLASSES = {"step-bar--unused", "step-bar--over"}
+    DEFAULT_CSS = """
+    StepBar { height: 1; width: 1fr; }
+    StepBar > .step-bar--unused { color: $text-muted; }
+    StepBar > .step-bar--over { color: $error; }
+    """
 
     def __init__(
         self,
@@ -55,6 +61,8 @@ class StepBar(Widget):
         self.longest = longest
         self.percent = percent
         self._drawn: tuple[int, int, int, str] | None = None
+        self._strip_key: object = None
+        self._strip: Strip | None = None
 
     def _shape(self) -> tuple[int, int, int, str]:
         width = self.size.width - (5 if self.percent else 0)
