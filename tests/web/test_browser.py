@@ -1,8 +1,8 @@
 """`facilitator serve` in a real browser: headless Chromium loads the page, and the step title
 is read back from a screenshot with OCR (tesseract).
 
-`python3 dev.py test` installs Debian's chromium and tesseract-ocr where it can (root with
-apt-get); where it cannot, this test is skipped and says why.
+`python3 dev.py browser` installs Debian's chromium and tesseract-ocr (as root with apt-get;
+CI runs it); without them this test is skipped and says why.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ WHY = os.environ.get("FACILITATOR_BROWSER_SETUP", "")
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and TESSERACT),
-    reason="needs Debian's chromium and tesseract-ocr, which could not be installed here"
-    + (f" ({WHY})" if WHY else " (python3 dev.py test installs them when run as root with apt-get)"),
+    reason="needs Debian's chromium and tesseract-ocr"
+    + (f" ({WHY})" if WHY else " (run python3 dev.py browser: Debian, as root)"),
 )
 
 
@@ -66,6 +66,8 @@ def wait_for_port(port: int, server: subprocess.Popen, deadline: float) -> None:
 async def screenshot_until(page_ws: str, url: str, want: str, out: Path, seconds: float) -> str:
     """Open `url`, then take screenshots until OCR reads `want` (or time runs out)."""
     import aiohttp
+
+    assert TESSERACT is not None  # the module is skipped without it
 
     async with aiohttp.ClientSession() as http, http.ws_connect(page_ws, max_msg_size=0) as ws:
         ids = iter(range(1, 10_000))
@@ -107,6 +109,7 @@ def test_served_follow_view_shows_the_step_in_a_browser(tmp_path):
     session = Session.new(protocol, Details(group="Grade 5"), SystemClock())
     session.set_notes(0, "PRIVATE NOTE")
     begin(session, folder)
+    assert CHROMIUM is not None  # the module is skipped without it
 
     port = free_port()
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
