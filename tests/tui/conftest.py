@@ -5,15 +5,41 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from facilitator.core.clock import FakeClock
 from facilitator.core.store.record import SessionRecord, load_record
 from facilitator.tui.app import FacilitatorApp, make_app
+from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Options, Pick, Start
 
 AppFactory = Callable[..., FacilitatorApp]
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+def screen_of(app: App[Any], kind: type[S]) -> S:
+    """The screen the app shows, checked to be a `kind`: `run = screen_of(app, RunScreen)`."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"expected a {kind.__name__}, the app shows {screen!r}"
+    return screen
+
+
+def run_screen(app: App[Any]) -> RunScreen:
+    """The run screen the app shows."""
+    return screen_of(app, RunScreen)
+
+
+def session_file(screen: RunScreen) -> Path:
+    """The file the run screen's session is saved in (it has one once the run has begun)."""
+    path = screen.session.path
+    assert path is not None, "the session has no file"
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +78,9 @@ def make(clock: FakeClock, sessions: Path) -> AppFactory:
     return build
 
 
-async def wait_for(pilot, what: str, condition: Callable[[], object], deadline_s: float = 10.0) -> None:  # noqa: ANN001
+async def wait_for(
+    pilot: Pilot[Any], what: str, condition: Callable[[], object], deadline_s: float = 10.0
+) -> None:
     """Let the app run until `condition` holds: a wait on the thing itself, never on time
     (the deadline only stops a test that would otherwise hang)."""
     end = time.monotonic() + deadline_s
@@ -61,24 +89,24 @@ async def wait_for(pilot, what: str, condition: Callable[[], object], deadline_s
         await pilot.pause(0.01)
 
 
-async def settle(app: FacilitatorApp, pilot) -> None:  # noqa: ANN001 - textual Pilot
+async def settle(app: FacilitatorApp, pilot: Pilot[Any]) -> None:
     """Let messages run and every save worker finish."""
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def tick(app: FacilitatorApp, pilot, clock: FakeClock, seconds: float) -> None:  # noqa: ANN001
+async def tick(app: FacilitatorApp, pilot: Pilot[Any], clock: FakeClock, seconds: float) -> None:
     """Move the clock and repaint through the run screen's one repaint path."""
     clock.advance(seconds)
-    app.screen.refresh_clock()
+    run_screen(app).refresh_clock()
     await pilot.pause()
 
 
-async def saved(app: FacilitatorApp, pilot) -> SessionRecord:  # noqa: ANN001
+async def saved(app: FacilitatorApp, pilot: Pilot[Any]) -> SessionRecord:
     """The session file as it stands once every save has finished."""
     await settle(app, pilot)
-    path = app.screen.session.path
+    path = run_screen(app).session.path
     assert path is not None and path.is_file()
     return load_record(path)
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
+from facilitator.core.run import Run
 from facilitator.core.session import Details, Session, begin, resume_session
 from facilitator.core.store.heartbeat import Heartbeat, beat_path
 from facilitator.core.store.saver import Saver
@@ -16,14 +20,16 @@ from facilitator.core.store.watch import Finder, Follower
 from facilitator.room import audience, follow_command, offline_templates
 from facilitator.tui.follow import FollowApp, FollowScreen
 
+from .conftest import screen_of
+
 
 @pytest.fixture
-def clock():
+def clock() -> FakeClock:
     return FakeClock()
 
 
 @pytest.fixture
-def meeting(tmp_path, clock):
+def meeting(tmp_path: Path, clock: FakeClock) -> tuple[Session, Callable[[], None]]:
     """A facilitator's session in tmp_path/'s', with a step of notes and facilitator notes."""
     protocol = find("tuning", load_library(cwd=Path("/nonexistent"), env={})).protocol
     session = Session.new(protocol, Details(group="Grade 5"), clock)
@@ -31,7 +37,7 @@ def meeting(tmp_path, clock):
     session.set_notes(0, "SECRET note about Sam")
     seq = [1]
 
-    def save():
+    def save() -> None:
         seq[0] += 1
         assert saver.save(seq[0], session.record()) == session.path  # a new inode each time
 
@@ -39,35 +45,42 @@ def meeting(tmp_path, clock):
     return session, save
 
 
+def run_of(follower: Follower) -> Run:
+    """The run the follower shows; there is one once it has read the file."""
+    run = follower.view.run
+    assert run is not None
+    return run
+
+
 def test_follower_picks_up_each_change_and_times_in_between(meeting, clock):
     session, save = meeting
     follower = Follower(session.path, clock)
     assert follower.poll()
-    assert follower.view.run.step == 0 and not follower.view.run.running
+    assert run_of(follower).step == 0 and not run_of(follower).running
     assert not follower.poll()  # nothing changed: no reading
 
     session.run.toggle()
     save()
-    assert follower.poll() and follower.view.run.running
+    assert follower.poll() and run_of(follower).running
     clock.advance(20)  # the follower computes the time itself between changes
     assert not follower.poll()
-    assert follower.view.run.left_ms() == session.run.left_ms() == 280_000
+    assert run_of(follower).left_ms() == session.run.left_ms() == 280_000
 
     session.run.next()
     save()
     clock.advance(5)
     assert follower.poll()
-    assert follower.view.run.step == 1
-    assert follower.view.run.left_ms() == session.run.left_ms()
+    assert run_of(follower).step == 1
+    assert run_of(follower).left_ms() == session.run.left_ms()
 
     session.run.toggle()  # pause
     session.run.extend(1)
     save()
     follower.poll()
-    assert not follower.view.run.running
-    assert follower.view.run.unit_planned_ms(1, 0) == 16 * 60_000
+    assert not run_of(follower).running
+    assert run_of(follower).unit_planned_ms(1, 0) == 16 * 60_000
     clock.advance(60)
-    assert follower.view.run.left_ms() == session.run.left_ms()
+    assert run_of(follower).left_ms() == session.run.left_ms()
 
 
 def test_follower_while_saved_some_time_ago(meeting, clock):
@@ -77,7 +90,7 @@ def test_follower_while_saved_some_time_ago(meeting, clock):
     clock.advance(42)  # the follower starts later than the last save
     follower = Follower(session.path, clock)
     follower.poll()
-    assert follower.view.run.left_ms() == 300_000 - 42_000
+    assert run_of(follower).left_ms() == 300_000 - 42_000
 
 
 def test_follower_survives_kill_and_resume(meeting, clock):
@@ -96,7 +109,7 @@ def test_follower_survives_kill_and_resume(meeting, clock):
     resumed, _ = resume_session(session.path, clock)
     Saver(session.path.parent, session.path).save(1, resumed.record())
     assert follower.poll()
-    assert not follower.view.run.running
+    assert not run_of(follower).running
     assert not follower.facilitator_gone()
 
 
@@ -111,7 +124,7 @@ def test_finder_waits_then_finds_the_newest_unfinished(tmp_path, clock):
     assert finder.poll() == session.path
 
 
-def screen_text(app) -> str:
+def screen_text(app: App[Any]) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
@@ -151,7 +164,7 @@ async def test_follow_screen_waits_politely(tmp_path, clock):
         protocol = find("consultancy", load_library(cwd=Path("/nonexistent"), env={})).protocol
         session = Session.new(protocol, Details(group="Late team"), clock)
         begin(session, folder)
-        app.screen.poll()
+        screen_of(app, FollowScreen).poll()
         await pilot.pause()
         assert "Presenting the dilemma" in screen_text(app)
         await pilot.press("q")

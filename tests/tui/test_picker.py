@@ -6,18 +6,24 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
+from facilitator.core.library import Found
 from facilitator.tui.screens.picker import PickerScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.start import Outcome
 
-from .conftest import AppFactory
+from .conftest import AppFactory, screen_of
 
 SIZE = (100, 30)
 BUILT_IN = sorted(p.stem for p in (Path(__file__).parents[2] / "protocols").glob("*.toml"))
 
 
 def ids(screen: PickerScreen) -> list[str]:
-    return [found.protocol.id for found in screen.shown]
+    """The ids of the protocols listed (these tests have no unfinished sessions to list)."""
+    listed = []
+    for item in screen.shown:
+        assert isinstance(item, Found), item
+        listed.append(item.protocol.id)
+    return listed
 
 
 async def test_every_built_in_protocol_is_listed(make: AppFactory) -> None:
@@ -39,7 +45,7 @@ async def test_every_built_in_protocol_is_listed(make: AppFactory) -> None:
 async def test_typing_filters_the_list(make: AppFactory) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = screen_of(app, PickerScreen)
         await pilot.press(*"onion")
         assert ids(screen) == ["peeling-the-onion"]
         table = screen.query_one(DataTable)
@@ -68,9 +74,11 @@ async def test_enter_opens_the_setup_of_the_chosen_protocol(make: AppFactory) ->
 async def test_arrows_move_and_enter_chooses(make: AppFactory) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        picker = app.screen
+        picker = screen_of(app, PickerScreen)
         await pilot.press("down", "down", "up", "down")
-        expected = picker.shown[2].protocol.id
+        third = picker.shown[2]
+        assert isinstance(third, Found), third
+        expected = third.protocol.id
         await pilot.press("enter")
         assert isinstance(app.screen, SetupScreen)
         assert app.screen.found.protocol.id == expected
@@ -107,4 +115,4 @@ async def test_a_broken_protocol_file_is_reported_and_hides_nothing(make: AppFac
         note = app.screen.query_one("#picker-problems")
         assert note.display
         assert "1 protocol file(s) skipped" in str(note.render())
-        assert sorted(ids(app.screen)) == BUILT_IN
+        assert sorted(ids(screen_of(app, PickerScreen))) == BUILT_IN

@@ -14,9 +14,12 @@ import math
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
+from textual.pilot import Pilot
+from textual.timer import Timer
 from textual.widgets import Static, TextArea
 from textual.widgets._toast import Toast
 
@@ -32,7 +35,7 @@ from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.run import RETRY_S, RunScreen
 from facilitator.tui.start import Outcome, Resume, RunProtocol
 
-from .conftest import AppFactory, saved, settle, spy_notify, text_of, tick
+from .conftest import AppFactory, run_screen, saved, session_file, settle, spy_notify, text_of, tick
 
 SIZE = (100, 30)
 WARNING = "#save-warning"
@@ -79,17 +82,19 @@ def warning_shown(app: FacilitatorApp) -> bool:
     return not widget.has_class("-empty") and bool(widget.display)
 
 
-async def flush_notes_timer(app: FacilitatorApp, pilot) -> None:  # noqa: ANN001
+async def flush_notes_timer(app: FacilitatorApp, pilot: Pilot[Any]) -> None:
     """Run the pending delayed notes save now (what its 1 s timer does), so no save is left
     to happen by itself in the middle of a count."""
-    screen = app.screen
-    if screen._notes_timer is not None:
-        screen._notes_timer.stop()
+    screen = run_screen(app)
+    timer = screen._notes_timer
+    if timer is not None:
+        assert isinstance(timer, Timer), timer
+        timer.stop()
         screen._save_notes()
     await settle(app, pilot)
 
 
-async def retry(app: FacilitatorApp, pilot, clock: FakeClock) -> None:  # noqa: ANN001
+async def retry(app: FacilitatorApp, pilot: Pilot[Any], clock: FakeClock) -> None:
     """Let RETRY_S pass on the session clock, repaint (which retries), and wait for the save."""
     await tick(app, pilot, clock, RETRY_S + 0.5)
     await settle(app, pilot)
@@ -103,9 +108,9 @@ async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
 ) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
-        path = screen.session.path
+        path = session_file(screen)
         assert not warning_shown(app)
         said = spy_notify(app, monkeypatch)
         disk = break_saving(app, monkeypatch)
@@ -157,7 +162,7 @@ async def test_retry_is_the_only_save_needed(
     # alone brings the file up to date.
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)
         area = screen.query_one("#notes-area", TextArea)
         await pilot.press("e")
@@ -168,7 +173,7 @@ async def test_retry_is_the_only_save_needed(
         assert disk.failed == 1 and warning_shown(app)
         await retry(app, pilot, clock)
         assert not warning_shown(app)
-        assert load_record(screen.session.path).steps[0].notes == "pasted while the disk was full"
+        assert load_record(session_file(screen)).steps[0].notes == "pasted while the disk was full"
 
 
 async def test_save_failure_from_the_file_system_itself(
@@ -179,9 +184,9 @@ async def test_save_failure_from_the_file_system_itself(
 
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
-        path = screen.session.path
+        path = session_file(screen)
         real_replace = os.replace
         full = {"on": True}
 
@@ -208,10 +213,10 @@ async def test_finishing_while_saving_fails_rescues_the_record(
     monkeypatch.setattr(saver_module, "rescue_dirs", lambda: [rescue_dir])
     app = make(RunProtocol("tuning", Details(group="Grade 5")))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
         await settle(app, pilot)  # the first save creates the file
-        own = screen.session.path
+        own = session_file(screen)
         break_saving(app, monkeypatch)
         await pilot.press("space", "e", *"do not lose me", "escape")
         await settle(app, pilot)
@@ -237,10 +242,10 @@ async def test_finishing_when_nowhere_can_be_written_keeps_the_app_open(
     monkeypatch.setattr(saver_module, "rescue_dirs", lambda: [blocker / "rescue"])
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
         await settle(app, pilot)  # the first save creates the file
-        own = screen.session.path
+        own = session_file(screen)
         said = spy_notify(app, monkeypatch)
         disk = break_saving(app, monkeypatch)
         await pilot.press("e", *"still here", "escape", "q", "y")
@@ -268,7 +273,7 @@ async def test_after_a_failed_finish_the_retry_saves_the_meeting_as_completed(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)  # the first save creates the file
         await settle(app, pilot)  # the first save creates the file
-        own = app.screen.session.path
+        own = session_file(run_screen(app))
         disk = break_saving(app, monkeypatch)
         await pilot.press("e", *"kept", "escape", "q", "y")
         await settle(app, pilot)
@@ -286,10 +291,10 @@ async def test_a_session_file_replaced_by_another_program_is_left_alone(
 ) -> None:
     app = make(RunProtocol("tuning", Details(group="Grade 5")))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
         await settle(app, pilot)  # the first save creates the file
-        original = screen.session.path
+        original = session_file(screen)
         said = spy_notify(app, monkeypatch)
         original.write_text("somebody else's notes\n", encoding="utf-8")
         await pilot.press("e", *"ours", "escape")
@@ -381,8 +386,7 @@ async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
     app = make(RunProtocol(str(path), Details(participants=Details.split_names(PARTICIPANTS))))
     async with app.run_test(size=size, notifications=True) as pilot:
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, RunScreen)
+        screen = run_screen(app)
         prompts = plain(app, "#prompts")
         for text in HOSTILE:
             assert text in prompts
@@ -417,7 +421,7 @@ async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
         await settle(app, pilot)
         assert screen.session.notes[0] == "[red]x[/]"
         assert app.is_running and app.screen is screen
-    record = load_record(screen.session.path)
+    record = load_record(session_file(screen))
     assert record.protocol.steps[0].prompts == HOSTILE
     assert record.steps[0].notes == "[red]x[/]"
 
@@ -446,7 +450,7 @@ async def test_resume_notice_naming_a_hostile_title_is_shown_literally(
     app = make(RunProtocol(str(path), Details(participants=["Ana", "Ben"])))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "n")
-        session_path = app.screen.session.path
+        session_path = run_screen(app).session.path
         await pilot.press("ctrl+q")
     again = make(Resume(str(session_path)))
     async with again.run_test(size=(160, 50), notifications=True) as pilot:
@@ -520,7 +524,7 @@ def test_raw_escape_bytes_in_a_protocol_file_are_refused(tmp_path: Path) -> None
 async def test_notes_with_escape_sequences_are_saved_as_plain_text(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         area = screen.query_one("#notes-area", TextArea)
         await pilot.press("e")
         area.insert("\x1b[31mred\x1b]0;pwned\x07 \x9b1m\u202eevil\r\nnext\tline [b]x[/b]")
@@ -529,7 +533,7 @@ async def test_notes_with_escape_sequences_are_saved_as_plain_text(make: AppFact
     expected = "[31mred]0;pwned 1mevil\nnext\tline [b]x[/b]"
     assert screen.session.notes[0] == expected
     assert record.steps[0].notes == expected
-    text = screen.session.path.read_text(encoding="utf-8")
+    text = session_file(screen).read_text(encoding="utf-8")
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
 
 
@@ -539,7 +543,7 @@ async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
-        path = app.screen.session.path
+        path = session_file(run_screen(app))
         await pilot.press("ctrl+q")
     text = path.read_text(encoding="utf-8")
     assert 'title = "Introduction"' in text

@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from facilitator.cli import main
 from facilitator.core.clock import FakeClock
@@ -144,7 +148,7 @@ def screen_text(app) -> str:  # noqa: ANN001
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
-async def ready(app, pilot) -> None:  # noqa: ANN001
+async def ready(app: App[Any], pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -250,7 +254,7 @@ async def test_s_cycles_the_sort_column_and_S_reverses(make: AppFactory, saved) 
             "broken.toml",
             "future.toml",
         ]
-        assert str(app.screen.query_one(DataTable).columns["protocol"].label) == "Protocol ▲"
+        assert str(app.screen.query_one(DataTable).columns[ColumnKey("protocol")].label) == "Protocol ▲"
         await pilot.press("s")
         assert groups(app)[:5] == ["Art team", "Grade 5 team", "Grade 5 team", "Maths team", "Science dept"]
         await pilot.press("s")  # actual length, longest first

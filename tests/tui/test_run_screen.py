@@ -10,7 +10,9 @@ from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from facilitator.core.clock import FakeClock
+from facilitator.core.run import Run
 from facilitator.core.session import Details
+from facilitator.core.status import AgendaRow
 from facilitator.core.store.record import load_record
 from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.dialogs import ConfirmScreen, HelpScreen
@@ -18,7 +20,18 @@ from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Outcome, RunProtocol
 from facilitator.tui.widgets.meeting_view import MeetingView
 
-from .conftest import AppFactory, saved, settle, spy_notify, status_of, text_of, tick, wait_for
+from .conftest import (
+    AppFactory,
+    run_screen,
+    saved,
+    session_file,
+    settle,
+    spy_notify,
+    status_of,
+    text_of,
+    tick,
+    wait_for,
+)
 
 SIZE = (100, 30)
 MIN = 60_000
@@ -93,7 +106,7 @@ async def test_the_first_save_waits_for_the_first_frame(
 async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory, clock: FakeClock) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         await pilot.press("space")
         assert run.running and run.state.started
         await tick(app, pilot, clock, 30)
@@ -126,7 +139,7 @@ async def test_space_starts_pauses_holding_the_time_and_resumes(make: AppFactory
 async def test_next_and_previous_with_letters_and_arrows(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         await pilot.press("n")
         assert run.step == 1
         assert text_of(app, "#step-title") == "Presentation"
@@ -150,7 +163,7 @@ async def test_next_and_previous_with_letters_and_arrows(make: AppFactory) -> No
 async def test_next_is_disabled_on_the_last_step(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         assert screen.check_action("next", ()) is True
         await pilot.press("8")
         await pilot.pause()
@@ -169,7 +182,7 @@ async def test_next_is_disabled_on_the_last_step(make: AppFactory) -> None:
 async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
     app = make(ONION)
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         assert not app.screen.query_one("#turn").display  # not a step taken in turns
         await pilot.press("3")
         assert (run.step, run.turn) == (2, 0)
@@ -208,7 +221,7 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
 async def test_digits_go_to_that_step(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         for digit in "5831":
             await pilot.press(digit)
             assert run.step == int(digit) - 1
@@ -228,7 +241,7 @@ async def test_digits_go_to_that_step(make: AppFactory) -> None:
 async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         await pilot.press("+")
         assert run.unit_planned_ms(0, 0) == 6 * MIN
         await pilot.press("=")
@@ -243,7 +256,8 @@ async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
 async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactory, clock: FakeClock) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run, screen = app.screen.run, app.screen
+        screen = run_screen(app)
+        run = screen.run
         await pilot.press("-")
         assert run.unit_planned_ms(0, 0) == 4 * MIN
         assert status_of(app).startswith("04:00")
@@ -269,7 +283,7 @@ async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactor
 async def test_minus_stops_at_thirty_seconds(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         await pilot.press(*"-----")
         assert run.unit_planned_ms(0, 0) == 30_000
         assert app.screen.check_action("less", ()) is None
@@ -283,7 +297,7 @@ async def test_minus_stops_at_thirty_seconds(make: AppFactory) -> None:
 async def test_restart_asks_first(make: AppFactory, clock: FakeClock) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        run = app.screen.run
+        run = run_screen(app).run
         assert app.screen.check_action("restart", ()) is None  # nothing has run yet
         await pilot.press("space")
         await tick(app, pilot, clock, 90)
@@ -316,7 +330,7 @@ async def test_restart_in_turns_asks_about_the_turn(make: AppFactory, clock: Fak
         await pilot.press("r")
         assert "Restart this turn's time?" in text_of(app, "#dialog-question")
         await pilot.press("enter")
-        assert app.screen.run.left_ms() == 180_000
+        assert run_screen(app).run.left_ms() == 180_000
 
 
 # -- a ------------------------------------------------------------------------------------
@@ -328,7 +342,7 @@ async def test_adapt_is_impossible_before_the_start(
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         said = spy_notify(app, monkeypatch)
-        screen = app.screen
+        screen = run_screen(app)
         assert screen.check_action("adapt", ()) is None
         await pilot.press("a")
         assert said == []
@@ -346,7 +360,7 @@ async def test_adapt_refits_the_later_steps(
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         said = spy_notify(app, monkeypatch)
-        run = app.screen.run
+        run = run_screen(app).run
         await pilot.press("space")
         await tick(app, pilot, clock, 10 * 60)  # five minutes over on a five-minute step
         assert "5 min behind plan" in status_of(app)
@@ -394,7 +408,7 @@ async def test_notes_box_takes_the_typing_and_escape_leaves_it(make: AppFactory)
 async def test_notes_are_kept_per_step(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         area = screen.query_one("#notes-area", TextArea)
         await pilot.press("e", *"first", "escape", "n", "e", *"second", "escape", "3")
         assert area.text == ""
@@ -410,7 +424,7 @@ async def test_notes_are_kept_per_step(make: AppFactory) -> None:
 async def test_notes_are_saved_soon_after_typing(make: AppFactory, clock: FakeClock) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await pilot.press("space", "e", *"said")
         await tick(app, pilot, clock, 2)
         assert screen._notes_timer is not None  # the delayed save is pending
@@ -449,7 +463,7 @@ async def test_projector_view_hides_the_side_and_the_notes(
 async def test_projector_view_leaves_the_notes_box(make: AppFactory) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await pilot.press("e", *"x", "escape", "e")
         assert isinstance(app.focused, TextArea)
         screen.action_projector()
@@ -542,9 +556,9 @@ async def test_finish_saves_completed_and_exits_with_the_path(
 ) -> None:
     app = make(RunProtocol("tuning", Details(group="Grade 5 team")))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         await settle(app, pilot)  # the first save creates the file
-        path = screen.session.path
+        path = session_file(screen)
         await pilot.press("space")
         await tick(app, pilot, clock, 100)
         await pilot.press("e", *"done", "q")  # q types into the notes
@@ -584,7 +598,12 @@ async def test_the_agenda_moves_at_the_minute_and_is_left_alone_between(
 
     built: list[int] = []
     real_rows = agenda_module.agenda_rows
-    monkeypatch.setattr(agenda_module, "agenda_rows", lambda run: built.append(1) or real_rows(run))
+
+    def counted_rows(run: Run) -> list[AgendaRow]:
+        built.append(1)
+        return real_rows(run)
+
+    monkeypatch.setattr(agenda_module, "agenda_rows", counted_rows)
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
@@ -612,7 +631,7 @@ async def test_overtime_shows_over_in_words_and_colour(make: AppFactory, clock: 
         assert "1 min behind plan" in status
         assert view_of(app).has_class("-over")
         assert not view_of(app).has_class("-warning")
-        assert app.screen.run.left_ms() == -75_000
+        assert run_screen(app).run.left_ms() == -75_000
         # Pausing while over says both.
         await pilot.press("space")
         assert status_of(app).startswith("PAUSED · +01:15 over")
@@ -627,7 +646,7 @@ async def test_moving_while_running_starts_the_next_step_and_time_adds_up(
 ) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         run = screen.run
         await pilot.press("space")
         await tick(app, pilot, clock, 60)
@@ -653,7 +672,7 @@ async def test_moving_before_the_start_keeps_the_timer_stopped(make: AppFactory,
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await tick(app, pilot, clock, 30)
-        assert app.screen.run.left_ms() == 15 * MIN
+        assert run_screen(app).run.left_ms() == 15 * MIN
         assert "press space to start" in status_of(app)
 
 
@@ -683,13 +702,13 @@ async def test_the_bell_rings_once_when_time_runs_out(
         await tick(app, pilot, clock, 299)
         assert rings == []
         await tick(app, pilot, clock, 2)
-        app.screen.refresh_clock()
+        run_screen(app).refresh_clock()
         await tick(app, pilot, clock, 30)
         assert len(rings) == 1
         # The next step rings once when its own time runs out.
         await pilot.press("5")
         await tick(app, pilot, clock, 121)
-        app.screen.refresh_clock()
+        run_screen(app).refresh_clock()
         assert len(rings) == 2
 
 
@@ -702,7 +721,7 @@ async def test_no_bell_with_no_bell(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await tick(app, pilot, clock, 301)
-        app.screen.refresh_clock()
+        run_screen(app).refresh_clock()
         assert view_of(app).has_class("-over")
         assert rings == []
 
@@ -738,10 +757,13 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
 
         def next_step_highlighted() -> bool:
             found = app.screen.query(CommandList)
-            if not found or found.first().highlighted is None:
+            if not found:
                 return False
             lists = found.first()
-            return "Next step" in str(lists.get_option_at_index(lists.highlighted).prompt)
+            highlighted = lists.highlighted
+            if highlighted is None:
+                return False
+            return "Next step" in str(lists.get_option_at_index(highlighted).prompt)
 
         await wait_for(pilot, "the palette to find Next step", next_step_highlighted)
         await pilot.press("enter")
@@ -753,7 +775,7 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
 async def test_a_failing_save_is_shown_and_cleared(make: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = run_screen(app)
         warning = screen.query_one("#save-warning")
         await settle(app, pilot)
         assert not warning.display
@@ -816,7 +838,19 @@ async def test_notes_typed_just_before_quitting_are_saved(make: AppFactory) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "e", *"last words")
         await settle(app, pilot)
-        path = app.screen.session.path
+        path = session_file(run_screen(app))
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert load_record(path).steps[0].notes == "last words"
+
+
+async def test_the_notes_box_and_the_footer_follow_the_first_frame(make: AppFactory) -> None:
+    # They are mounted once the step is on screen (start-up); then they work as ever.
+    app = make(RunProtocol("tuning"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, "the footer's keys", lambda: app.screen.query("FooterKey"))
+        keys = {key.description for key in app.screen.query(FooterKey)}
+        assert {"Finish", "Help", "Start/Pause"} <= keys
+        await pilot.press("e", *"typed")
+        assert isinstance(app.screen.focused, TextArea)
+        assert app.screen.query_one("#notes-area", TextArea).text == "typed"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from facilitator.core.store.record import load_record
@@ -12,17 +15,16 @@ from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.start import RunProtocol
 
-from .conftest import AppFactory, settle, text_of
+from .conftest import AppFactory, screen_of, settle, text_of
 
 SIZE = (100, 30)
 FIELDS = ["group", "facilitator", "presenter", "participants", "question", "fit"]
 
 
-async def open_setup(app, pilot, protocol: str = "tuning") -> SetupScreen:  # noqa: ANN001
+async def open_setup(app: App[Any], pilot: Pilot[Any], protocol: str = "tuning") -> SetupScreen:
     await pilot.press(*protocol, "enter")
     await pilot.pause()
-    assert isinstance(app.screen, SetupScreen)
-    return app.screen
+    return screen_of(app, SetupScreen)
 
 
 def field(screen: SetupScreen, key: str) -> Input:
@@ -51,7 +53,7 @@ async def test_ctrl_s_starts_the_run_with_the_details(make: AppFactory, sessions
         await open_setup(app, pilot)
         await pilot.press(*"Grade 5 team", "enter")  # Enter moves to the next field
         await pilot.press(*"Dee", "enter", *"Pat")
-        screen = app.screen
+        screen = screen_of(app, SetupScreen)
         field(screen, "question").value = "How do we give feedback?"
         field(screen, "fit").value = "60"
         await pilot.pause()
@@ -112,7 +114,7 @@ async def test_an_impossible_fit_says_why_and_does_not_start(make: AppFactory, s
 async def test_escape_goes_back_to_the_picker(make: AppFactory, sessions: Path) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:
-        picker = app.screen
+        picker = screen_of(app, PickerScreen)
         await open_setup(app, pilot)
         await pilot.press("escape")
         assert app.screen is picker
@@ -149,7 +151,7 @@ async def test_run_with_a_count_of_people(make: AppFactory) -> None:
     app = make(RunProtocol("final-word"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        field(app.screen, "people").value = "3"
+        field(screen_of(app, SetupScreen), "people").value = "3"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)

@@ -13,9 +13,10 @@ from textual.widgets import Input, TextArea
 
 from facilitator.core.clock import FakeClock
 from facilitator.core.session import Details
+from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import RunProtocol
 
-from .conftest import AppFactory
+from .conftest import AppFactory, screen_of, wait_for
 
 Before = Callable[[Pilot], Awaitable[None]]
 
@@ -26,11 +27,13 @@ def run_screen(*keys: str, clock: FakeClock | None = None, advance: float = 0) -
     async def before(pilot: Pilot) -> None:
         app = pilot.app
         await pilot.pause()
+        # the notes box and the footer come in the frame after the first: the steady screen
+        await wait_for(pilot, "the footer's keys", lambda: app.screen.query("FooterKey"))
         app.screen.query_one("#notes-area", TextArea).cursor_blink = False
         await pilot.press(*keys)
         if clock is not None and advance:
             clock.advance(advance)
-            app.screen.refresh_clock()
+            screen_of(app, RunScreen).refresh_clock()
         await pilot.pause()
         await app.workers.wait_for_complete()
 
@@ -77,7 +80,7 @@ def test_paused(snap_compare, make: AppFactory, clock: FakeClock) -> None:  # no
         await run_screen("space", clock=clock, advance=95)(pilot)
         await pilot.press("space")
         clock.advance(30)  # paused: the time left holds
-        pilot.app.screen.refresh_clock()
+        screen_of(pilot.app, RunScreen).refresh_clock()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=before)

@@ -47,7 +47,9 @@ def test_bars_of_several_steps_share_one_scale() -> None:
 
 def test_changed_columns_cover_exactly_the_changed_digits() -> None:
     width, height = 120, 20
-    first, last = changed_columns("04:59", "04:58", width, height)
+    columns = changed_columns("04:59", "04:58", width, height)
+    assert columns is not None
+    first, last = columns
     before, after = render_big("04:59", width, height), render_big("04:58", width, height)
     differing = {
         x
@@ -58,7 +60,8 @@ def test_changed_columns_cover_exactly_the_changed_digits() -> None:
     assert differing and min(differing) >= first and max(differing) <= last
     # only the last digit: the change starts right of the colon
     assert first > width // 2
-    assert changed_columns("04:59", "05:00", width, height)[0] < first
+    wider = changed_columns("04:59", "05:00", width, height)
+    assert wider is not None and wider[0] < first
 
 
 @pytest.mark.parametrize(("width", "height"), [(120, 20), (48, 16), (78, 13), (30, 5), (200, 50)])

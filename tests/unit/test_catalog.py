@@ -12,7 +12,7 @@ import tomli_w
 
 from facilitator.cli import main
 from facilitator.core.clock import FakeClock
-from facilitator.core.library import find, load_library
+from facilitator.core.library import Library, find, load_library
 from facilitator.core.session import Details, Session, begin
 from facilitator.core.stats import protocol_stats, stats_text
 from facilitator.core.store.catalog import INDEX_NAME, Catalog, matches
@@ -20,12 +20,12 @@ from facilitator.core.store.record import TRAILER, load_record
 
 
 @pytest.fixture
-def library():
+def library() -> Library:
     return load_library(cwd=Path("/nonexistent"), env={})
 
 
 def meeting(
-    library,
+    library: Library,
     folder: Path,
     protocol: str,
     group: str,

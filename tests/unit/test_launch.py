@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ class FakeApp:
 
 
 @pytest.fixture(autouse=True)
-def gc_back_on():
+def gc_back_on() -> Iterator[None]:
     yield
     gc.enable()  # whatever happened, leave the test process as it was
 

@@ -23,7 +23,7 @@ from facilitator.core.library import (
     search_path,
     user_protocols_dir,
 )
-from facilitator.core.protocol import ProtocolError
+from facilitator.core.protocol import Protocol, ProtocolError
 
 REPO = Path(__file__).resolve().parents[2]
 BUILTIN = sorted(builtin_dir().glob("*.toml"))
@@ -230,7 +230,7 @@ def test_unreadable_folder_is_reported(places: Places, monkeypatch: pytest.Monke
     put(places.env_a, "x", "X")
     real_glob = Path.glob
 
-    def failing_glob(self: Path, pattern: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def failing_glob(self: Path, pattern: str, *args, **kwargs):
         if self == places.env_a:
             raise PermissionError(13, "Permission denied")
         return real_glob(self, pattern, *args, **kwargs)
@@ -458,9 +458,12 @@ def test_a_file_checked_once_is_opened_from_the_cache(
     assert len(entries(cache)) == 1
     checked: list[str] = []
     real = library_module.protocol_from_data
-    monkeypatch.setattr(
-        library_module, "protocol_from_data", lambda *a: checked.append(str(a[1])) or real(*a)
-    )
+
+    def counted(data: dict[str, object], where: str, protocol_id: str) -> Protocol:
+        checked.append(str(where))
+        return real(data, where, protocol_id)
+
+    monkeypatch.setattr(library_module, "protocol_from_data", counted)
     assert load_protocol(path) == first
     assert checked == []  # not checked again
     path.write_text(protocol_text("Our protocol", minutes=7), encoding="utf-8")

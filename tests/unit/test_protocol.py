@@ -515,13 +515,13 @@ def test_huge_file_is_not_read_in_full(tmp_path: Path, monkeypatch: pytest.Monke
     real_open = Path.open
 
     class Spy:
-        def __init__(self, handle):  # type: ignore[no-untyped-def]
+        def __init__(self, handle):
             self.handle = handle
 
-        def __enter__(self):  # type: ignore[no-untyped-def]
+        def __enter__(self):
             return self
 
-        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+        def __exit__(self, *exc):
             self.handle.close()
 
         def read(self, size: int = -1) -> bytes:
@@ -529,7 +529,7 @@ def test_huge_file_is_not_read_in_full(tmp_path: Path, monkeypatch: pytest.Monke
             read_sizes.append(len(data))
             return data
 
-    def spy_open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy_open(self, *args, **kwargs):
         return Spy(real_open(self, *args, **kwargs))
 
     monkeypatch.setattr(Path, "open", spy_open)
@@ -608,7 +608,7 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
 def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, GOOD)
 
-    def denied(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def denied(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "open", denied)

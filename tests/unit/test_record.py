@@ -49,7 +49,7 @@ DETAILS: dict[str, Any] = {
 
 
 def make_protocol(protocol_id: str = "tuning") -> Protocol:
-    data = {
+    data: dict[str, object] = {
         "name": "Tuning Protocol",
         "summary": "Feedback on work",
         "norms": ["Be kind"],

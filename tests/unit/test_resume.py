@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
+from facilitator.core.protocol import Protocol
 from facilitator.core.session import Details, Session, begin, resume_session
 from facilitator.core.store import saver as saver_module
 from facilitator.core.store.catalog import resumable
@@ -24,11 +25,11 @@ from facilitator.core.store.saver import Saver, rescue
 
 
 @pytest.fixture
-def tuning():
+def tuning() -> Protocol:
     return find("tuning", load_library(cwd=Path("/nonexistent"), env={})).protocol
 
 
-def started(tuning, folder: Path, clock: FakeClock) -> tuple[Session, Saver]:
+def started(tuning: Protocol, folder: Path, clock: FakeClock) -> tuple[Session, Saver]:
     session = Session.new(tuning, Details(group="Grade 5"), clock)
     saver = begin(session, folder)
     return session, saver
@@ -37,6 +38,7 @@ def started(tuning, folder: Path, clock: FakeClock) -> tuple[Session, Saver]:
 def test_resume_running_session_comes_back_paused_at_the_crash_moment(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     session.run.toggle()
     clock.advance(30)
     session.run.next()
@@ -64,6 +66,7 @@ def test_resume_running_session_comes_back_paused_at_the_crash_moment(tuning, tm
 def test_resume_without_heartbeat_uses_the_last_save(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     session.run.toggle()
     clock.advance(42)
     saver.save(1, session.record())
@@ -74,6 +77,7 @@ def test_resume_without_heartbeat_uses_the_last_save(tuning, tmp_path):
 def test_resume_paused_session_stays_paused(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     session.run.toggle()
     clock.advance(10)
     session.run.toggle()
@@ -87,6 +91,7 @@ def test_resume_paused_session_stays_paused(tuning, tmp_path):
 def test_resumed_session_saves_to_the_same_file(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     saver.save(1, session.record())
     resumed, _ = resume_session(session.path, FakeClock())
     again = Saver(tmp_path, resumed.path)
@@ -99,6 +104,7 @@ def test_resumed_session_saves_to_the_same_file(tuning, tmp_path):
 def test_finished_session_cannot_be_resumed(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     session.run.finish()
     saver.save(1, session.record(completed=True))
     with pytest.raises(SessionFileError, match="finished"):
@@ -132,6 +138,7 @@ def test_heartbeat_is_private_and_rewritten_in_place(tmp_path):
 def test_garbage_heartbeat_is_ignored(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     Heartbeat(session.path).path.write_text("not a number", encoding="ascii")
     assert read_beat(session.path) is None
     resumed, _ = resume_session(session.path, FakeClock())
@@ -141,9 +148,11 @@ def test_garbage_heartbeat_is_ignored(tuning, tmp_path):
 def test_saver_does_not_overwrite_a_file_replaced_by_something_else(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     original = session.path
     original.write_text("somebody else's file\n", encoding="utf-8")
     new_path = saver.save(1, session.record())
+    assert new_path is not None
     assert new_path != original
     assert saver.moved_from == original
     assert original.read_text(encoding="utf-8") == "somebody else's file\n"
@@ -153,6 +162,7 @@ def test_saver_does_not_overwrite_a_file_replaced_by_something_else(tuning, tmp_
 def test_saver_keeps_newest_record(tuning, tmp_path):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     session.set_notes(0, "newer")
     saver.save(5, session.record())
     session.set_notes(0, "older")
@@ -163,6 +173,7 @@ def test_saver_keeps_newest_record(tuning, tmp_path):
 def test_save_failure_then_retry_keeps_everything(tuning, tmp_path, monkeypatch):
     clock = FakeClock()
     session, saver = started(tuning, tmp_path, clock)
+    assert session.path is not None
     real_replace = os.replace
     calls = {"n": 0}
 
@@ -266,6 +277,7 @@ def test_truncated_session_files_give_a_clear_error(tmp_path, tuning, cut):
     clock = FakeClock()
     folder = tmp_path / f"s{cut}"
     session, saver = started(tuning, folder, clock)
+    assert session.path is not None
     session.run.toggle()
     saver.save(1, session.record())
     text = session.path.read_bytes()
