@@ -70,7 +70,7 @@ class FacilitatorApp(App[Outcome]):
         return super().get_default_screen()
 
     def _run_screen(self, session: Session, saver: Saver, first: bool = False) -> RunScreen:
-        return RunScreen(session, saver, bell=self.options.bell, size=self.size, save_at_mount=not first)
+        return RunScreen(session, saver, bell=self.options.bell, size=self.size, first_screen=first)
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -97,11 +97,11 @@ class FacilitatorApp(App[Outcome]):
             self.notify(self._notice, timeout=10, markup=False)
 
     def on_ready(self) -> None:
-        # The first save of a meeting opened straight on the run screen waits for its first
-        # frame to be on the terminal (start-up time).
+        # A meeting opened straight on the run screen completes itself (notes box, footer,
+        # first save) once its first frame is on the terminal (start-up time).
         screen = self.screen
-        if isinstance(screen, RunScreen) and screen.session.path is None:
-            self.call_after_refresh(screen.save)
+        if isinstance(screen, RunScreen):
+            screen.first_frame_shown()
 
     # -- where each screen leads ----------------------------------------------------------------
     def _pick(self) -> None:

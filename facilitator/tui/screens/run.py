@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
-from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static
 
 from ...core.session import Session
 from ...core.status import mood
@@ -21,6 +21,9 @@ from ..start import Outcome
 from ..widgets.boxes import Column
 from ..widgets.meeting_view import MeetingView, mood_classes
 from .run_saving import SavingMixin
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 NARROW = 70
 SHORT = 26
@@ -66,7 +69,7 @@ class RunScreen(SavingMixin, Screen[None]):
         *,
         bell: bool = True,
         size: Size | None = None,
-        save_at_mount: bool = True,
+        first_screen: bool = False,
     ) -> None:
         # The classes that depend on size and time are set now, not after mounting: each
         # class change after mounting restyles the whole screen, and start-up pays for it.
@@ -84,7 +87,8 @@ class RunScreen(SavingMixin, Screen[None]):
         self.heartbeat: Heartbeat | None = Heartbeat(session.path) if session.path else None
         self.bell = bell
         self._ended: Outcome | None = None
-        self._save_at_mount = save_at_mount
+        self._first_screen = first_screen
+        self._complete = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -92,17 +96,39 @@ class RunScreen(SavingMixin, Screen[None]):
         with Column(id="bottom"):  # one box, so the 1 Hz repaint above does not render its parts
             with Vertical(id="notes-box"):
                 yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
-                yield TextArea(id="notes-area", soft_wrap=True, show_line_numbers=False)
             yield Static(id="save-warning")
-            yield Footer()
+        # The notes box's text area and the footer come in the frame after the first
+        # (`first_frame_shown`): the room sees the step sooner (start-up time).
 
     def on_mount(self) -> None:
         self._view = self.query_one(MeetingView)
         self.query_one("#save-warning").add_class("-empty")
-        self._notes_area().can_focus = False
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
-        if self.session.path is None and self._save_at_mount:
+        if not self._first_screen:  # opened from setup or the picker: the app is on screen
+            self.call_after_refresh(self.first_frame_shown)
+
+    def first_frame_shown(self) -> None:
+        """The step is on the terminal: add the notes box's text area and the footer, and make
+        the session file (the first save). The app calls this on its Ready event when the run
+        screen is its first screen."""
+        if self._complete:
+            return
+        self._complete = True
+        from textual.widgets import Footer, TextArea
+
+        area = TextArea(
+            self.session.notes.get(self.run.step, ""),
+            id="notes-area",
+            soft_wrap=True,
+            show_line_numbers=False,
+        )
+        area.can_focus = False
+        self._notes_step = self.run.step
+        self.query_one("#notes-box").mount(area)
+        self.query_one("#bottom").mount(Footer())
+        self.call_after_refresh(self.refresh_bindings)  # the footer shows the keys when told
+        if self.session.path is None:
             self.call_after_refresh(self.save)  # the first save creates the file, once the step shows
 
     def on_resize(self) -> None:
@@ -135,21 +161,23 @@ class RunScreen(SavingMixin, Screen[None]):
                 self.app.bell()
 
     # -- notes -----------------------------------------------------------------------------
-    def _notes_area(self) -> TextArea:
-        return self.query_one("#notes-area", TextArea)
+    def _notes_area(self) -> TextArea | None:
+        """The notes box, once it is there (the frame after the first)."""
+        found = self.query("#notes-area")
+        return cast("TextArea", found.first()) if found else None
 
     def _load_notes(self) -> None:
-        if self._notes_step == self.run.step:
-            return
         area = self._notes_area()
+        if area is None or self._notes_step == self.run.step:
+            return
         if self._notes_step >= 0:
             self.session.set_notes(self._notes_step, area.text)
         self._notes_step = self.run.step
         area.load_text(self.session.notes.get(self.run.step, ""))
 
-    @on(TextArea.Changed, "#notes-area")
-    def notes_changed(self, event: TextArea.Changed) -> None:
-        if self._notes_step < 0:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """What is typed in the notes box is kept at once and saved within about a second."""
+        if event.text_area.id != "notes-area" or self._notes_step < 0:
             return
         if event.text_area.text == self.session.notes.get(self._notes_step, ""):
             return
@@ -193,9 +221,9 @@ class RunScreen(SavingMixin, Screen[None]):
 
     def _flush_notes(self) -> None:
         """Take the notes from the box (the box may be gone already when the app closes)."""
-        areas = self.query("#notes-area")
-        if self._notes_step >= 0 and areas:
-            self.session.set_notes(self._notes_step, areas.first(TextArea).text)
+        area = self._notes_area()
+        if self._notes_step >= 0 and area is not None:
+            self.session.set_notes(self._notes_step, area.text)
 
     def action_start_pause(self) -> None:
         self._after(self.run.toggle())
@@ -241,15 +269,19 @@ class RunScreen(SavingMixin, Screen[None]):
         if self.has_class("-projector"):
             self.notify("Notes are hidden in projector view: press f to leave it first.")
             return
-        self.add_class("-editing")
         area = self._notes_area()
+        if area is None:  # in the first instant after opening: the box is on its way
+            return
+        self.add_class("-editing")
         area.can_focus = True
         area.focus()
 
     def action_leave_notes(self) -> None:
         self._flush_notes()
         self.remove_class("-editing")
-        self._notes_area().can_focus = False
+        area = self._notes_area()
+        if area is not None:
+            area.can_focus = False
         self.set_focus(None)
         self.save()
 
