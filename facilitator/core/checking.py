@@ -208,10 +208,8 @@ def _kind_at(kind: Any, loc: tuple[int | str, ...]) -> Any:
     """The dataclass that holds the value at `loc` inside `kind`."""
     current = _dataclass_in(kind)
     for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        hints = _hints(current)
-        current = _dataclass_in(hints.get(part))
+        if isinstance(part, str) and current is not None:
+            current = _nested(current).get(part)
     return current
 
 
