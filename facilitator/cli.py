@@ -92,6 +92,13 @@ def build_parser() -> Parser:
     run = sub.add_parser("run", help="run a protocol straight away, full-screen")
     run.add_argument("protocol", metavar="PROTOCOL", help="a protocol id or a path to a .toml file")
     _meeting_options(run)
+    run.add_argument(
+        "--warn",
+        type=float,
+        metavar="MINUTES",
+        help="warn the room this long before each step ends (default: as the protocol says, "
+        "else 1; 0 for no warning)",
+    )
     _sessions_option(run, argparse.SUPPRESS)
     _display_options(run, sub=True)
 
@@ -309,7 +316,7 @@ def start_of(args: argparse.Namespace) -> Start:
             focus_question=args.question,
             fit_minutes=args.fit,
         )
-        return RunProtocol(args.protocol, details, args.people)
+        return RunProtocol(args.protocol, details, args.people, warn_minutes=args.warn)
     if args.command == "resume":
         return Resume(args.session)
     if args.command == "review":

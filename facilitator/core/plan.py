@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fit import UNIT_S, FitItem, FitResult, fit
-from .protocol import Protocol
+from .protocol import Protocol, Step
 
 MINUTE_MS = 60_000
 MIN_UNIT_MS = UNIT_S * 1000
@@ -18,10 +18,19 @@ class StepShape:
     title: str
     floor_ms: int = MIN_UNIT_MS
     turn_names: tuple[str, ...] | None = None  # None: not in turns; else one name per turn
+    warn_ms: int = MINUTE_MS
+    """How long before the step (each turn) ends the room is warned; 0: never (see status.py)."""
 
     @property
     def turns(self) -> int:
         return 1 if self.turn_names is None else len(self.turn_names)
+
+
+def shape_of(protocol: Protocol, step: Step, turn_names: tuple[str, ...] | None) -> StepShape:
+    """The engine's view of one step of `protocol`, its turns taken by `turn_names`."""
+    floor = int(round((step.min_minutes or UNIT_S / 60) * MINUTE_MS))
+    warn = int(round(protocol.warning_minutes(step) * MINUTE_MS))
+    return StepShape(step.title, floor, turn_names, warn)
 
 
 def shapes_for(protocol: Protocol, participants: list[str], people: int | None = None) -> list[StepShape]:
@@ -29,7 +38,6 @@ def shapes_for(protocol: Protocol, participants: list[str], people: int | None =
     count = people if people is not None else (len(participants) or None)
     shapes = []
     for step in protocol.steps:
-        floor = int(round((step.min_minutes or UNIT_S / 60) * MINUTE_MS))
         if step.turns is None:
             names = None
         elif isinstance(step.turns, int):
@@ -37,7 +45,7 @@ def shapes_for(protocol: Protocol, participants: list[str], people: int | None =
         else:
             n = step.turn_count(count)
             names = tuple(participants[i] if i < len(participants) else "" for i in range(n))
-        shapes.append(StepShape(step.title, floor, names))
+        shapes.append(shape_of(protocol, step, names))
     return shapes
 
 

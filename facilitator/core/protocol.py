@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from .checking import STRICT, Invalid, Problems, Rule
@@ -23,6 +23,8 @@ MAX_MINUTES = 480
 EACH_PARTICIPANT = "each participant"
 EVERYONE = "everyone"
 DEFAULT_ROLES = ("facilitator", "presenter", "participants")
+DEFAULT_WARN_MINUTES = 1
+"""How long before a step ends the room is warned, when the protocol does not say."""
 
 # C0 and C1 controls (ESC starts terminal sequences) and the bidi embedding, override and
 # isolate characters, which reorder how text is shown.
@@ -53,6 +55,22 @@ def _non_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be blank")
     return text
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text:
+        raise ValueError("must be one line (no line breaks)")
+    return text
+
+
+def _warn(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if value < 0:
+        raise ValueError("must be 0 (no warning) or more")
+    if value > MAX_MINUTES:
+        raise ValueError(f"must be at most {MAX_MINUTES}")
+    return value
 
 
 def _minutes(value: float) -> float:
@@ -86,6 +104,8 @@ def _num(value: float) -> str:
 
 PlainText = Annotated[str, STRICT, Rule(_plain)]
 Title = Annotated[str, STRICT, Rule(_plain), Rule(_non_blank)]
+Line = Annotated[str, STRICT, Rule(_plain), Rule(_one_line)]
+WarnMinutes = Annotated[float, STRICT, Rule(_warn)]
 Texts = Annotated[list[PlainText], STRICT]
 Minutes = Annotated[float, STRICT, Rule(_minutes)]
 Turns = Annotated[int | str | None, Rule(_turns, before=True)]
@@ -107,6 +127,10 @@ class Step:
     prompts: Texts = field(default_factory=list)
     facilitator_notes: PlainText = ""
     turns: Turns = None
+    reminder: Line = ""
+    """The rule the room keeps during the step, one line: shown under the title in every view."""
+    warn_minutes: WarnMinutes | None = None
+    """Warn this long before the step (or each turn) ends; None: the protocol's warning."""
 
     @property
     def in_turns(self) -> bool:
@@ -156,12 +180,26 @@ class Protocol:
     roles: Annotated[list[Title], STRICT] = field(default_factory=lambda: list(DEFAULT_ROLES))
     norms: Texts = field(default_factory=list)
     materials: Texts = field(default_factory=list)
+    warn_minutes: WarnMinutes | None = None
+    """Warn this long before each step ends (0: no warning); None: DEFAULT_WARN_MINUTES."""
     steps: Steps
 
     @property
     def has_each_participant(self) -> bool:
         """Whether some step has one turn per participant (setup needs the number of people)."""
         return any(step.turns == EACH_PARTICIPANT for step in self.steps)
+
+    def warning_minutes(self, step: Step) -> float:
+        """How long before `step` (or each of its turns) ends the room is warned; 0: never."""
+        if step.warn_minutes is not None:
+            return step.warn_minutes
+        return DEFAULT_WARN_MINUTES if self.warn_minutes is None else self.warn_minutes
+
+    def with_warning(self, minutes: float) -> Protocol:
+        """This protocol with one warning for every step (`run --warn`): the copy kept in the
+        session file is the protocol as run, so a resumed or followed meeting warns alike."""
+        steps = [replace(step, warn_minutes=None) for step in self.steps]
+        return replace(self, warn_minutes=minutes, steps=steps)
 
     def total_minutes(self, people: int | None = None) -> float:
         """The planned length, with `people` turns for steps taken by each participant."""

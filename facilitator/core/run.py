@@ -20,7 +20,9 @@ from .words import minutes_text
 
 MAX_UNIT_MS = 480 * MINUTE_MS
 
-KINDS = ("plan", "start", "pause", "resume", "goto", "extend", "restart", "adapt", "finish")
+KINDS = ("plan", "start", "pause", "resume", "goto", "extend", "restart", "adapt", "show", "finish")
+NORMS = "norms"
+"""What `show` puts in front of the room besides the step: the protocol's norms."""
 
 
 class RunError(ValueError):
@@ -53,6 +55,7 @@ class Event:
     t_ms: Millis
     planned_ms: int | None = None  # extend: the unit's new planned time
     plan_ms: Plan | None = None  # plan, adapt: every unit's planned time
+    shown: str | None = None  # show: what the room is shown over the step ("norms"; "": the step)
 
 
 @dataclass
@@ -76,6 +79,7 @@ class State:
     segment_start_ms: int = 0
     scheduled_end_ms: int | None = None
     visited: set[int] = field(default_factory=set)
+    shown: str | None = None  # what the facilitator put in front of the room; None: as the step has it
 
 
 class Run:
@@ -148,6 +152,8 @@ class Run:
             if not (0 <= step < len(s.units) and 0 <= turn < len(s.units[step])):
                 raise RunError(f"goto step {event.step} turn {event.turn}: no such place")
             self._close_segment(t)
+            if step != s.step:
+                s.shown = None  # the norms (or whatever was shown) give way to the next step
             s.step, s.turn = step, turn
             s.visited.add(step)
             s.segment_start_ms = t
@@ -164,6 +170,8 @@ class Run:
             for step_units, new in zip(s.units, event.plan_ms, strict=True):
                 for unit, ms in zip(step_units, new, strict=True):
                     unit.planned_ms = ms
+        elif event.kind == "show":
+            s.shown = event.shown or ""
         elif event.kind == "finish":
             self._close_segment(t)
             s.running = False
@@ -267,8 +275,9 @@ class Run:
         return self._unit().planned_ms < MAX_UNIT_MS
 
     def _shortened(self) -> int:
+        """One minute less, but never less than 30 s still to run (nor 30 s in all)."""
         ran = self.unit_ran_ms(self.state.step, self.state.turn)
-        floor = max(math.ceil(ran / 1000) * 1000, MIN_UNIT_MS)
+        floor = math.ceil(ran / 1000) * 1000 + MIN_UNIT_MS
         return max(self._unit().planned_ms - MINUTE_MS, floor)
 
     # -- actions ---------------------------------------------------------------------------
@@ -368,6 +377,21 @@ class Run:
             head = f"Remaining steps fit the {left} left. "
         return event, head + "; ".join(changes)
 
+    def showing(self, has_norms: bool) -> str:
+        """What the room sees over the step: "norms" or "" (the step itself). The norms show by
+        themselves during the first step, when the protocol has norms, until hidden."""
+        s = self.state
+        if s.shown is None:
+            return NORMS if has_norms and s.step == 0 and not s.finished else ""
+        return s.shown
+
+    def show(self, what: str) -> Event | None:
+        """Put `what` ("norms") in front of the room until shown again, or "" to take it away;
+        moving to another step takes it away too."""
+        if self.state.finished:
+            return None
+        return self._record("show", shown=what)
+
     def finish(self) -> Event | None:
         """End the run: the timer stops and no more actions are taken."""
         if self.state.finished:
@@ -406,6 +430,7 @@ class Run:
             s.segment_start_ms,
             s.scheduled_end_ms,
             frozenset(s.visited),
+            s.shown,
         )
 
 

@@ -7,7 +7,25 @@ from dataclasses import dataclass
 from .run import Run
 from .words import clock_face, clock_text, drift_text, minutes_text
 
-WARNING_MS = 60_000
+
+def warning_ms(run: Run, step: int | None = None, turn: int | None = None) -> int:
+    """How much time is left when the room is warned on this step or turn (0: never): the
+    step's warning, or half the planned time when the step is shorter than twice that."""
+    step = run.step if step is None else step
+    turn = run.turn if turn is None else turn
+    warn = run.shapes[step].warn_ms
+    planned = run.unit_planned_ms(step, turn)
+    if warn <= 0:
+        return 0
+    return warn if planned >= 2 * warn else planned // 2
+
+
+def warning_words(ms: int) -> str:
+    """ "1-minute warning", "30-second warning", "90-second warning"."""
+    seconds = round(ms / 1000)
+    if seconds % 60 == 0:
+        return f"{seconds // 60}-minute warning"
+    return f"{seconds}-second warning"
 
 
 @dataclass(frozen=True)
@@ -21,13 +39,14 @@ class Mood:
 
 
 def mood(run: Run) -> Mood:
-    """Whether the run is ready to start, paused, in its last minute, or over time."""
+    """Whether the run is ready to start, paused, warned that its end is near, or over time."""
     s = run.state
     left = run.left_ms()
+    warn = warning_ms(run)
     return Mood(
         ready=not s.started,
         paused=s.started and not s.running and not s.finished,
-        warning=s.started and 0 <= left <= WARNING_MS,
+        warning=s.started and not s.finished and warn > 0 and 0 <= left <= warn,
         over=left < 0,
     )
 
@@ -41,8 +60,8 @@ def status_line(run: Run) -> str:
         return f"{clock_face(left)} · press space to start · ends {end} if started now"
     time = f"{clock_face(left)} over" if m.over else f"{clock_face(left)} left"
     parts = ["PAUSED", time] if m.paused else [time]
-    if m.warning and not m.paused:
-        parts.append("last minute")
+    if m.warning:
+        parts.append(warning_words(warning_ms(run)))
     if run.state.finished:
         parts = ["FINISHED"]
     parts += [f"ends {end}", drift_text(run.drift_ms())]
@@ -54,18 +73,48 @@ def step_heading(run: Run) -> str:
     return f"Step {run.step + 1} of {len(run.shapes)}"
 
 
-def turn_text(run: Run) -> str:
-    """ "Turn 2 of 5 · Maria · 03:10 left", or empty outside a step taken in turns."""
+@dataclass(frozen=True)
+class Speaker:
+    """Whose turn it is, in a step taken in turns: `name` goes in large type."""
+
+    name: str
+    """The speaker's name, or "Turn 2" when no names were given."""
+    detail: str
+    """ "turn 2 of 4 · next: Cy · whole step 12:00 left"."""
+
+
+def step_left_ms(run: Run) -> int:
+    """What is left of the whole step: this turn's time left (negative once over) and the
+    turns still to come; the turns already taken count no more."""
+    s = run.state
+    units = s.units[s.step]
+    left = run.left_ms()
+    return left + sum(max(0, u.planned_ms - u.actual_ms) for u in units[s.turn + 1 :])
+
+
+def speaker(run: Run) -> Speaker | None:
+    """Who speaks now and who is next, or None outside a step taken in turns."""
     names = run.shapes[run.step].turn_names
     if names is None:
+        return None
+    turn, count = run.turn, len(names)
+    parts = [f"turn {turn + 1} of {count}"]
+    if turn + 1 < count:
+        following = names[turn + 1]
+        parts.append(f"next: {following}" if following else f"next: turn {turn + 2}")
+    else:
+        parts.append("last turn")
+    left = step_left_ms(run)
+    parts.append(f"whole step {clock_face(left)}" + (" over" if left < 0 else " left"))
+    return Speaker(names[turn] or f"Turn {turn + 1}", " · ".join(parts))
+
+
+def turn_text(run: Run) -> str:
+    """ "Ben · turn 2 of 4 · next: Cy · whole step 12:00 left", or empty outside turns."""
+    who = speaker(run)
+    if who is None:
         return ""
-    who = names[run.turn]
-    parts = [f"Turn {run.turn + 1} of {len(names)}"]
-    if who:
-        parts.append(who)
-    step_left = run.step_planned_ms(run.step) - run.step_ran_ms(run.step)
-    parts.append(f"whole step {clock_face(step_left)}" + (" over" if step_left < 0 else " left"))
-    return " · ".join(parts)
+    return f"{who.name} · {who.detail}"
 
 
 def next_text(run: Run) -> str:

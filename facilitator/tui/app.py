@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -210,6 +211,11 @@ def make_app(
     people = start.people
     if people is not None and not 1 <= people <= 50:
         raise StartError("--people must be from 1 to 50")
+    warn = start.warn_minutes
+    if warn is not None:
+        if not (0 <= warn <= 480):  # also refuses nan
+            raise StartError("--warn must be from 0 (no warning) to 480 minutes")
+        found = replace(found, protocol=found.protocol.with_warning(warn))
     if found.protocol.has_each_participant and not (start.details.participants or people):
         return FacilitatorApp(library, options, clock, setup=(found, start.details))
     try:

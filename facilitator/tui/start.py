@@ -22,6 +22,8 @@ class RunProtocol:
     """An id on the search path, or a path to a .toml file."""
     details: Details = field(default_factory=Details)
     people: int | None = None
+    warn_minutes: float | None = None
+    """`run --warn`: one warning for every step, instead of the protocol's."""
 
 
 @dataclass(frozen=True)

@@ -584,9 +584,9 @@ async def test_the_last_minute_warns_in_words_and_colour(make: AppFactory, clock
         await pilot.press("space")
         await tick(app, pilot, clock, 230)
         assert not view_of(app).has_class("-warning")
-        assert "last minute" not in status_of(app)
+        assert "warning" not in status_of(app)
         await tick(app, pilot, clock, 20)
-        assert status_of(app).startswith("00:50 left · last minute")
+        assert status_of(app).startswith("00:50 left · 1-minute warning")
         assert view_of(app).has_class("-warning")
         assert not view_of(app).has_class("-over")
 

@@ -351,15 +351,25 @@ def test_shorten_takes_a_minute_off() -> None:
     assert run.unit_planned_ms(0, 0) == 4 * M
 
 
-def test_shorten_never_goes_below_what_has_run_rounded_up_to_the_second() -> None:
+def test_shorten_always_leaves_30_seconds_to_run_after_what_has_run() -> None:
     run, clock = simple_run()
     run.toggle()
-    clock.advance(4 * 60 + 30.2)
+    clock.advance(3 * 60 + 30.2)
     event = run.extend(-1)
-    assert event is not None and event.planned_ms == (4 * 60 + 31) * S
+    # 3:30.2 run, rounded up to the second, and 30 s still to run: 4:01, not 4:00.
+    assert event is not None and event.planned_ms == (4 * 60 + 1) * S
+    assert run.left_ms() >= 30 * S
     assert not run.can_shorten()
     assert run.extend(-1) is None
-    assert run.unit_planned_ms(0, 0) == (4 * 60 + 31) * S
+    assert run.unit_planned_ms(0, 0) == (4 * 60 + 1) * S
+
+
+def test_shorten_is_refused_with_less_than_30_seconds_left() -> None:
+    run, clock = simple_run()
+    run.toggle()
+    clock.advance(4 * 60 + 40)
+    assert not run.can_shorten()
+    assert run.extend(-1) is None
 
 
 def test_shorten_never_goes_below_30_seconds() -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from ..checking import Invalid, Rule, check, parse_toml_text, plain
 from ..details import Details
-from ..plan import StepShape
+from ..plan import StepShape, shape_of
 from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
 from ..run import Event, Run, RunError
 from .files import SessionFileError
@@ -89,12 +89,10 @@ class SessionRecord(Details):
 
     def shapes(self) -> list[StepShape]:
         """The engine's view of the steps as run (turn names included)."""
-        shapes = []
-        for step, saved in zip(self.protocol.steps, self.steps, strict=True):
-            floor = int(round((step.min_minutes or 0.5) * 60_000))
-            names = None if saved.turns is None else tuple(t.who for t in saved.turns)
-            shapes.append(StepShape(step.title, floor, names))
-        return shapes
+        return [
+            shape_of(self.protocol, step, None if saved.turns is None else tuple(t.who for t in saved.turns))
+            for step, saved in zip(self.protocol.steps, self.steps, strict=True)
+        ]
 
     def data(self) -> dict[str, Any]:
         """The record as plain data, in the order the file gives it: the format first."""
