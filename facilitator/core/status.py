@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .details import Details
+from .protocol import Protocol
 from .run import Run
-from .words import clock_face, clock_text, drift_text, minutes_text
+from .words import clock_face, clock_text, drift_text
 
 
 def warning_ms(run: Run, step: int | None = None, turn: int | None = None) -> int:
@@ -126,8 +128,24 @@ def next_text(run: Run) -> str:
     if run.step + 1 >= len(run.shapes):
         return "Next: the end of the meeting (q to finish)"
     following = run.step + 1
-    minutes = minutes_text(run.step_planned_ms(following) / 1000)
-    return f"Next: {run.shapes[following].title} · {minutes}"
+    return f"Next: {run.shapes[following].title} · {clock_text(run.step_planned_ms(following) / 1000)}"
+
+
+def context_line(details: Details) -> str:
+    """Who presents and the focusing question, for the room: empty when neither was given."""
+    parts = []
+    if details.presenter:
+        parts.append(f"Presenter: {details.presenter}")
+    if details.focus_question:
+        parts.append(f"Focusing question: {details.focus_question}")
+    return " · ".join(parts)
+
+
+def norms_text(protocol: Protocol) -> str:
+    """The protocol's norms as the room reads them, one per line (empty: it has none)."""
+    if not protocol.norms:
+        return ""
+    return "\n".join(["Our norms", "", *(f"• {norm}" for norm in protocol.norms)])
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,7 @@ class AgendaRow:
     actual: str
     state: str  # "done", "skipped", "current", "upcoming"
     over: bool
+    overrun: str  # how far over the plan a step that is no longer current ran ("2:10"), or ""
 
 
 def agenda_rows(run: Run) -> list[AgendaRow]:
@@ -151,9 +170,10 @@ def agenda_rows(run: Run) -> list[AgendaRow]:
         if i == run.step:
             state = "current"
         elif i < run.step:
-            state = "done" if ran > 0 or i in run.state.visited else "skipped"
+            # Passed through without the timer running (or for less than a second): skipped.
+            state = "done" if ran >= 1000 else "skipped"
         else:
-            state = "done" if ran > 0 else "upcoming"
+            state = "done" if ran >= 1000 else "upcoming"
         # The current step's time is on the big clock; here it moves once a minute, not every
         # second, so the agenda is not repainted every second.
         shown = ran - ran % 60_000 if state == "current" else ran
@@ -165,6 +185,8 @@ def agenda_rows(run: Run) -> list[AgendaRow]:
                 clock_text(shown / 1000) if shown else "",
                 state,
                 ran > planned,
+                # The current step's overrun is on the big clock, to the second.
+                clock_text((ran - planned) / 1000) if ran > planned and state != "current" else "",
             )
         )
     return rows

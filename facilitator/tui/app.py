@@ -168,7 +168,13 @@ class FacilitatorApp(App[Outcome]):
         settings.save_theme(self.theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        meeting = screen if isinstance(screen, RunScreen) and not screen.run.state.finished else None
+        for command in super().get_system_commands(screen):
+            if meeting is not None and command.title == "Quit":
+                # In a meeting, quitting from the palette is finishing: it asks, like q.
+                yield SystemCommand("Quit", "Finish and save? (asks first, like q)", meeting.action_finish)
+            else:
+                yield command
         yield SystemCommand("Light or dark theme", "Switch the theme (t)", self.action_toggle_theme)
         if isinstance(screen, RunScreen):
             yield from screen.commands()

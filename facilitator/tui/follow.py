@@ -29,6 +29,7 @@ class FollowScreen(Screen[None]):
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Stop following"),
+        Binding("f", "projector", "Wall", id="projector", tooltip="Projector view on/off"),
         Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
     ]
 
@@ -43,7 +44,7 @@ class FollowScreen(Screen[None]):
         self._step_key: object = None
 
     def compose(self) -> ComposeResult:
-        yield MeetingView()
+        yield MeetingView(classes="-room")  # the room's own screen: norms, when shown, fill it
         yield Static(id="waiting")
         yield Static(id="follow-line")
 
@@ -54,6 +55,10 @@ class FollowScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+
+    def action_projector(self) -> None:
+        """Step, prompts and time fill the screen (the agenda steps aside), or back."""
+        self.toggle_class("-projector")
 
     def poll(self) -> None:
         """Look for changes (one stat call), then repaint what the time changed."""
@@ -84,7 +89,8 @@ class FollowScreen(Screen[None]):
         self._view.reveal()
         key = (id(view), run.step, run.turn)
         if key != self._step_key:
-            self._step_key = key
+            self._step_key = key  # a new view after every change to the file
+            self._view.show_meeting(protocol, view.details)
             self._view.show_step(run, protocol.steps[run.step])
         status = "The meeting has finished." if view.finished else status_line(run)
         if self.follower.facilitator_gone():
@@ -93,9 +99,9 @@ class FollowScreen(Screen[None]):
         where = f"Following {self.follower.path.name}"
         self._texts.set(
             "#follow-line",
-            f"{where} · {view.group} · read-only · q quits"
+            f"{where} · {view.group} · read-only · f projector · q quits"
             if view.group
-            else f"{where} · read-only · q quits",
+            else f"{where} · read-only · f projector · q quits",
         )
 
 

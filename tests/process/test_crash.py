@@ -231,7 +231,7 @@ def notes_have_focus(term: Terminal) -> bool:
     """The footer says so: with the notes box focused, the letter keys (e for Notes, space,
     q...) go to the box, so the footer drops them and keeps only keys such as ^p palette."""
     footer = term.footer()
-    return "palette" in footer and "Notes" not in footer and "Start/Pause" not in footer
+    return "palette" in footer and "Notes" not in footer and "Timer" not in footer
 
 
 def type_note(term: Terminal, text: str) -> None:

@@ -18,6 +18,7 @@ from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.dialogs import ConfirmScreen, HelpScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Outcome, RunProtocol
+from facilitator.tui.widgets.big_clock import BigName
 from facilitator.tui.widgets.meeting_view import MeetingView
 
 from .conftest import (
@@ -44,6 +45,15 @@ def view_of(app: FacilitatorApp) -> MeetingView:
     return app.screen.query_one(MeetingView)
 
 
+def speaker_of(app: FacilitatorApp) -> str:
+    """The speaker in large type and the line under it, as "Ben · turn 2 of 4 · …" ("": none)."""
+    box = app.screen.query_one("#speaker-box")
+    if box.has_class("-empty"):
+        return ""
+    name = app.screen.query_one("#speaker-name", BigName).text
+    return f"{name} · {text_of(app, '#speaker-detail')}"
+
+
 def footer_key(app: FacilitatorApp, action: str) -> FooterKey:
     return next(k for k in app.screen.query(FooterKey) if k.action == action)
 
@@ -66,7 +76,7 @@ async def test_opens_on_step_one_with_the_timer_stopped(make: AppFactory) -> Non
         assert text_of(app, "#step-title") == "Introduction"
         assert text_of(app, "#step-number") == "Step 1 of 8"
         assert status_of(app).startswith("05:00 · press space to start")
-        assert "Next: Presentation · 15 min" in text_of(app, "#next")
+        assert "Next: Presentation · 15:00" in text_of(app, "#next")
         assert view_of(app).has_class("-ready")
         record = await saved(app, pilot)
         assert record.status == "in_progress"
@@ -183,32 +193,33 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
     app = make(ONION)
     async with app.run_test(size=SIZE) as pilot:
         run = run_screen(app).run
-        assert not app.screen.query_one("#turn").display  # not a step taken in turns
+        assert speaker_of(app) == ""  # not a step taken in turns
         await pilot.press("3")
         assert (run.step, run.turn) == (2, 0)
         assert text_of(app, "#step-title") == "Peeling the layers"
-        assert text_of(app, "#turn").startswith("Turn 1 of 3 · Ana")
+        assert speaker_of(app).startswith("Ana · turn 1 of 3 · next: Ben")
         assert text_of(app, "#next") == "Next: turn 2 of 3 · Ben"
         await pilot.press("n")
         assert (run.step, run.turn) == (2, 1)
-        assert text_of(app, "#turn").startswith("Turn 2 of 3 · Ben")
+        assert speaker_of(app).startswith("Ben · turn 2 of 3 · next: Chi")
         assert text_of(app, "#step-number") == "Step 3 of 6"
         await pilot.press("right", "n")
         assert (run.step, run.turn) == (3, 0)
         assert text_of(app, "#step-title") == "Presenter reflects"
-        assert not app.screen.query_one("#turn").display
+        assert speaker_of(app) == ""
         # Previous from the step after lands on the last turn.
         await pilot.press("p")
         assert (run.step, run.turn) == (2, 2)
-        assert text_of(app, "#turn").startswith("Turn 3 of 3 · Chi")
+        assert speaker_of(app).startswith("Chi · turn 3 of 3 · last turn")
         await pilot.press("left")
         assert (run.step, run.turn) == (2, 1)
-        assert text_of(app, "#turn").startswith("Turn 2 of 3 · Ben")
+        assert speaker_of(app).startswith("Ben · turn 2 of 3 · next: Chi")
         # + in a step taken in turns is for this turn only.
         await pilot.press("+")
         assert run.unit_planned_ms(2, 1) == 4 * MIN
         assert run.unit_planned_ms(2, 0) == run.unit_planned_ms(2, 2) == 3 * MIN
-        assert "whole step 10:00 left" in text_of(app, "#turn")
+        # What is left of the step: Ben's 4:00 and Chi's 3:00 (Ana's turn is behind us).
+        assert "whole step 07:00 left" in speaker_of(app)
         record = await saved(app, pilot)
         turns = record.steps[2].turns
         assert turns is not None
@@ -253,7 +264,9 @@ async def test_plus_and_equals_add_a_minute(make: AppFactory) -> None:
         assert [e.planned_ms for e in record.events if e.kind == "extend"] == [6 * MIN, 7 * MIN]
 
 
-async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactory, clock: FakeClock) -> None:
+async def test_minus_takes_a_minute_but_always_leaves_thirty_seconds_to_run(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
@@ -263,21 +276,23 @@ async def test_minus_takes_a_minute_but_never_below_what_has_run(make: AppFactor
         assert status_of(app).startswith("04:00")
 
         await pilot.press("space")
-        await tick(app, pilot, clock, 210)  # 3:30 run of 4:00
+        await tick(app, pilot, clock, 150)  # 2:30 run of 4:00
         await pilot.press("-")
-        assert run.unit_planned_ms(0, 0) == 210_000  # down to what has run, not 3:00
-        assert run.left_ms() == 0
+        assert run.unit_planned_ms(0, 0) == 180_000  # 30 s still to run, not 3:00 - 1:00
+        assert run.left_ms() == 30_000
         await pilot.pause()
         assert screen.check_action("less", ()) is None
         assert footer_key(app, "less").has_class("-disabled")
+        said = spy_notify(app, monkeypatch)
         await pilot.press("-")
-        assert run.unit_planned_ms(0, 0) == 210_000
+        assert run.unit_planned_ms(0, 0) == 180_000
+        assert said == ["Cannot take a minute off: 30 s of this step always stay to run."]
         await pilot.press("+")
         await pilot.pause()
         assert screen.check_action("less", ()) is True
         assert not footer_key(app, "less").has_class("-disabled")
         record = await saved(app, pilot)
-        assert record.steps[0].planned_seconds == 270
+        assert record.steps[0].planned_seconds == 240
 
 
 async def test_minus_stops_at_thirty_seconds(make: AppFactory) -> None:
@@ -345,7 +360,7 @@ async def test_adapt_is_impossible_before_the_start(
         screen = run_screen(app)
         assert screen.check_action("adapt", ()) is None
         await pilot.press("a")
-        assert said == []
+        assert said == ["Start the meeting first: adapt fits the rest to its planned end."]
         assert [screen.run.step_planned_ms(i) for i in range(8)] == [m * MIN for m in TUNING_STEP_MINUTES]
         # Run directly (e.g. from the palette), it explains and changes nothing.
         screen.action_adapt()
@@ -691,7 +706,7 @@ async def test_every_action_saves_at_once(make: AppFactory, clock: FakeClock) ->
         assert record.steps[1].planned_seconds == 16 * 60
 
 
-async def test_the_bell_rings_once_when_time_runs_out(
+async def test_the_bell_rings_once_at_the_warning_and_once_when_time_runs_out(
     make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make(RunProtocol("tuning"), bell=True)
@@ -699,17 +714,53 @@ async def test_the_bell_rings_once_when_time_runs_out(
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
-        await tick(app, pilot, clock, 299)
+        await tick(app, pilot, clock, 239)
         assert rings == []
-        await tick(app, pilot, clock, 2)
+        await tick(app, pilot, clock, 2)  # 0:59 left: the 1-minute warning
+        assert len(rings) == 1
+        assert "1-minute warning" in status_of(app)
+        await tick(app, pilot, clock, 30)
+        run_screen(app).refresh_clock()
+        assert len(rings) == 1  # once
+        await tick(app, pilot, clock, 30)  # over
         run_screen(app).refresh_clock()
         await tick(app, pilot, clock, 30)
-        assert len(rings) == 1
-        # The next step rings once when its own time runs out.
-        await pilot.press("5")
-        await tick(app, pilot, clock, 121)
-        run_screen(app).refresh_clock()
         assert len(rings) == 2
+        # The next step warns and rings once when its own time runs out.
+        await pilot.press("5")
+        await tick(app, pilot, clock, 61)
+        assert len(rings) == 3
+        await tick(app, pilot, clock, 60)
+        run_screen(app).refresh_clock()
+        assert len(rings) == 4
+
+
+async def test_no_warning_bell_with_warn_zero_but_the_end_still_rings(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make(RunProtocol("tuning", warn_minutes=0), bell=True)
+    rings: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await tick(app, pilot, clock, 290)
+        assert rings == [] and "warning" not in status_of(app)
+        assert not view_of(app).has_class("-warning")
+        await tick(app, pilot, clock, 11)
+        assert len(rings) == 1 and view_of(app).has_class("-over")
+        record = await saved(app, pilot)
+        assert record.protocol.warn_minutes == 0  # the copy run says so: resume warns alike
+
+
+async def test_warn_two_minutes_from_the_command_line(make: AppFactory, clock: FakeClock) -> None:
+    app = make(RunProtocol("tuning", warn_minutes=2))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await tick(app, pilot, clock, 179)
+        assert not view_of(app).has_class("-warning")
+        await tick(app, pilot, clock, 2)
+        assert view_of(app).has_class("-warning")
+        assert status_of(app).startswith("01:59 left · 2-minute warning")
 
 
 async def test_no_bell_with_no_bell(
@@ -739,18 +790,28 @@ async def test_the_command_palette_has_every_run_action(make: AppFactory) -> Non
             "Next step (next turn in turns)",
             "Previous step (or turn)",
             "One more minute here",
-            "One minute less (not below time run)",
+            "One minute less (30 s always stay to run)",
             "Restart this step's time (asks)",
-            "Refit the remaining steps to the planned end",
-            "Write notes for this step",
+            "Adapt: refit the remaining steps to the planned end",
+            "Notes: write notes for this step",
+            "Norms: show them to the room, or hide them",
             "Projector view on/off",
-            "Every key",
+            "Help: every key",
             "Finish and save (asks)",
             "Light or dark theme",
+            "Go to step 3: Clarifying questions",
+            "Go to step 8: Debrief",
         ):
             assert title in titles, title
         helps = {c.title: c.help for c in commands}
-        assert helps["Next step (next turn in turns)"] == "Key: n or right"
+        # Keys as people write them.
+        assert helps["Next step (next turn in turns)"] == "Key: n or →"
+        assert helps["Help: every key"] == "Key: ?"
+        assert helps["One more minute here"] == "Key: + or ="
+        assert helps["One minute less (30 s always stay to run)"] == "Key: -"
+        assert helps["Go to step 3: Clarifying questions"] == "Key: 3"
+        # Quit from the palette asks, like q: it is finishing.
+        assert helps["Quit"] == "Finish and save? (asks first, like q)"
         # Choosing one from the palette runs it.
         await pilot.press("ctrl+p")
         await pilot.press(*"Next step")
@@ -850,7 +911,7 @@ async def test_the_notes_box_and_the_footer_follow_the_first_frame(make: AppFact
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, "the footer's keys", lambda: app.screen.query("FooterKey"))
         keys = {key.description for key in app.screen.query(FooterKey)}
-        assert {"Finish", "Help", "Start/Pause"} <= keys
+        assert {"Finish", "Help", "Timer"} <= keys
         await pilot.press("e", *"typed")
         assert isinstance(app.screen.focused, TextArea)
         assert app.screen.query_one("#notes-area", TextArea).text == "typed"

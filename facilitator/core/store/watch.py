@@ -10,10 +10,11 @@ the moment it was saved (`clock_ms`, `saved_at`), and the wall clock says how lo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..clock import Clock
+from ..details import Details
 from ..protocol import Protocol
 from ..run import Run
 from .catalog import resumable
@@ -30,9 +31,13 @@ class View:
 
     protocol: Protocol | None = None
     run: Run | None = None
-    group: str = ""
+    details: Details = field(default_factory=Details)
     finished: bool = False
     problem: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.details.group
 
 
 class Follower:
@@ -71,7 +76,7 @@ class Follower:
             self.view = View(problem=str(exc))
             return True
         finished = record.status == "completed" or run.state.finished
-        self.view = View(protocol, run, record.group, finished)
+        self.view = View(protocol, run, record.details, finished)
         return True
 
     def facilitator_gone(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,10 +14,12 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ...core.run import NORMS
 from ...core.session import Session
 from ...core.status import mood
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver
+from ...core.words import plural
 from ..start import Outcome
 from ..widgets.boxes import Column
 from ..widgets.meeting_view import MeetingView, mood_classes
@@ -25,13 +28,24 @@ from .run_saving import SavingMixin
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
+KEY_WORDS = {"right": "→", "left": "←", "equals_sign": "=", "plus": "+", "minus": "-"}
+"""Keys as people write them, for the command palette."""
+
 NARROW = 70
 SHORT = 26
+TALL = 40
 RETRY_S = 3.0
 
 
 def size_classes(size: Size) -> set[str]:
-    return ({"-narrow"} if size.width < NARROW else set()) | ({"-short"} if size.height < SHORT else set())
+    """`-narrow` (no agenda beside the step), `-short` (no notes box unless writing), `-tall`
+    (the rows to spare go to the speaker's name, the prompts and the notes box)."""
+    wanted = {"-narrow"} if size.width < NARROW else set()
+    if size.height < SHORT:
+        wanted.add("-short")
+    elif size.height >= TALL:
+        wanted.add("-tall")
+    return wanted
 
 
 class RunScreen(SavingMixin, Screen[None]):
@@ -39,26 +53,48 @@ class RunScreen(SavingMixin, Screen[None]):
 
     AUTO_FOCUS = ""
     BLANK = True  # the screen draws only its background: Textual then draws it cheaply (1 Hz)
+    # The footer shows the keys in this order, as many as fit: the ones a facilitator needs
+    # most come first, with q and ? among them, so they are there at 80 columns too.
     BINDINGS = [
         Binding(
             "space",
             "start_pause",
-            "Start/Pause",
+            "Timer",
             id="start-pause",
+            key_display="space",
             tooltip="Start, pause or resume the timer",
         ),
         Binding("n,right", "next", "Next", id="next", tooltip="Next step (next turn in turns)"),
         Binding("p,left", "previous", "Prev", id="previous", tooltip="Previous step (or turn)"),
-        Binding("plus,equals_sign", "more", "+1 min", id="more", tooltip="One more minute here"),
-        Binding("minus", "less", "-1 min", id="less", tooltip="One minute less (not below time run)"),
-        Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
-        Binding("a", "adapt", "Adapt", id="adapt", tooltip="Refit the remaining steps to the planned end"),
-        Binding("e", "notes", "Notes", id="notes", tooltip="Write notes for this step"),
-        Binding("escape", "leave_notes", "Leave notes", show=False, id="leave-notes"),
-        Binding("f", "projector", "Projector", id="projector", tooltip="Projector view on/off"),
-        Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("q", "finish", "Finish", id="finish", tooltip="Finish and save (asks)"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?", tooltip="Help: every key"),
+        Binding(
+            "plus,equals_sign", "more", "+1 min", id="more", key_display="+", tooltip="One more minute here"
+        ),
+        Binding(
+            "minus",
+            "less",
+            "-1 min",
+            id="less",
+            key_display="-",
+            tooltip="One minute less (30 s always stay to run)",
+        ),
+        Binding(
+            "a", "adapt", "Adapt", id="adapt", tooltip="Adapt: refit the remaining steps to the planned end"
+        ),
+        Binding("e", "notes", "Notes", id="notes", tooltip="Notes: write notes for this step"),
+        Binding("f", "projector", "Wall", id="projector", tooltip="Projector view on/off"),
+        Binding(
+            "N",
+            "norms",
+            "Norms",
+            id="norms",
+            key_display="N",
+            tooltip="Norms: show them to the room, or hide them",
+        ),
+        Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
+        Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
+        Binding("escape", "leave_notes", "Leave notes", show=False, id="leave-notes"),
         *(Binding(str(n), f"goto({n})", f"Step {n}", show=False, id=f"goto-{n}") for n in range(1, 10)),
     ]
 
@@ -79,6 +115,7 @@ class RunScreen(SavingMixin, Screen[None]):
         self.saver = saver
         self._seq = 0
         self._rung: set[tuple[int, int]] = set()
+        self._warned_units: set[tuple[int, int]] = set()
         self._notes_step = -1
         self._notes_timer: object | None = None
         self.save_failing = False
@@ -103,6 +140,7 @@ class RunScreen(SavingMixin, Screen[None]):
     def on_mount(self) -> None:
         self._view = self.query_one(MeetingView)
         self.query_one("#save-warning").add_class("-empty")
+        self._view.show_meeting(self.session.protocol, self.session.details)
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
         if not self._first_screen:  # opened from setup or the picker: the app is on screen
@@ -133,7 +171,7 @@ class RunScreen(SavingMixin, Screen[None]):
 
     def on_resize(self) -> None:
         wanted = size_classes(self.size)
-        for name in ("-narrow", "-short"):
+        for name in ("-narrow", "-short", "-tall"):
             self.set_class(name in wanted, name)
 
     # -- painting --------------------------------------------------------------------------
@@ -147,18 +185,23 @@ class RunScreen(SavingMixin, Screen[None]):
         """Repaint what the passing time changes; the 1 Hz interval and every action call it."""
         run = self.run
         m = self._view.show_time(run)
-        self._maybe_ring(m.over)
+        self._maybe_ring(m.over, m.warning)
         if run.running and self.heartbeat is not None:
             self.heartbeat.beat(run.now_ms())
         if self.save_failing and run.clock.monotonic() - self._last_save >= RETRY_S:
             self.save()
 
-    def _maybe_ring(self, over: bool) -> None:
+    def _maybe_ring(self, over: bool, warning: bool) -> None:
+        """One bell when the warning comes and one when the time runs out, once each per step
+        (or turn), and only while the timer runs."""
         key = (self.run.step, self.run.turn)
-        if over and self.run.running and key not in self._rung:
-            self._rung.add(key)
-            if self.bell:
-                self.app.bell()
+        if not self.run.running:
+            return
+        for now, rung in ((over, self._rung), (warning, self._warned_units)):
+            if now and key not in rung:
+                rung.add(key)
+                if self.bell:
+                    self.app.bell()
 
     # -- notes -----------------------------------------------------------------------------
     def _notes_area(self) -> TextArea | None:
@@ -199,25 +242,51 @@ class RunScreen(SavingMixin, Screen[None]):
         self.refresh_bindings()
         self.save()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
+        """Why an action can do nothing now, in a few words; None when it can."""
         run = self.run
-        if run.state.finished and action not in ("help", "projector", "finish"):
-            return None
-        if action == "next":
-            return None if run.at_end() else True
-        if action == "previous":
-            return None if run.at_start() else True
-        if action == "less":
-            return True if run.can_shorten() else None
-        if action == "more":
-            return True if run.can_extend() else None
+        what = "turn" if run.shapes[run.step].turn_names is not None else "step"
+        if action == "next" and run.at_end():
+            return "This is the last step: press q to finish the meeting."
+        if action == "previous" and run.at_start():
+            return "This is the first step: there is none before it."
+        if action == "less" and not run.can_shorten():
+            if run.over():
+                return f"This {what} is over its time: there is no minute left to take off."
+            return f"Cannot take a minute off: 30 s of this {what} always stay to run."
+        if action == "more" and not run.can_extend():
+            return "A step can be at most 480 minutes long."
         if action == "adapt":
-            return True if run.state.started and run.step + 1 < len(run.shapes) else None
-        if action == "restart":
-            return True if run.unit_ran_ms(run.step, run.turn) > 0 else None
-        if action == "goto":
-            return True if parameters and int(parameters[0]) <= len(run.shapes) else None  # type: ignore[call-overload]
-        return True
+            if not run.state.started:
+                return "Start the meeting first: adapt fits the rest to its planned end."
+            if run.step + 1 >= len(run.shapes):
+                return "This is the last step: there is nothing after it to adapt."
+        if action == "restart" and run.unit_ran_ms(run.step, run.turn) == 0:
+            return f"Nothing to restart: no time has run on this {what} yet."
+        if action == "goto" and parameters:
+            count = len(run.shapes)
+            if int(str(parameters[0])) > count:
+                return f"There is no step {parameters[0]}: this protocol has {plural(count, 'step')}."
+        if action == "norms" and not self.session.protocol.norms:
+            return "This protocol has no norms to show."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None greys the key out in the footer; pressing it says why (`on_key`). Once the
+        # meeting has finished, only help, the projector view and finishing are left.
+        if self.run.state.finished and action not in ("help", "projector", "finish"):
+            return None
+        return None if self.why_not(action, parameters) else True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that can do nothing now says why, briefly (its binding does not run)."""
+        if self.has_class("-editing") or self.run.state.finished:
+            return
+        found = KEY_ACTIONS.get(event.key)
+        if found is not None:
+            why = self.why_not(*found)
+            if why:
+                self.notify(why, timeout=4, markup=False)
 
     def _flush_notes(self) -> None:
         """Take the notes from the box (the box may be gone already when the app closes)."""
@@ -246,10 +315,17 @@ class RunScreen(SavingMixin, Screen[None]):
     def action_less(self) -> None:
         self._after(self.run.extend(-1))
 
+    def action_norms(self) -> None:
+        """Show the protocol's norms to the room, or take them away."""
+        run = self.run
+        showing = run.showing(bool(self.session.protocol.norms)) == NORMS
+        self._after(run.show("" if showing else NORMS))
+
     def action_restart(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
                 self._rung.discard((self.run.step, self.run.turn))
+                self._warned_units.discard((self.run.step, self.run.turn))
                 self._after(self.run.restart())
 
         from .dialogs import ConfirmScreen
@@ -287,6 +363,7 @@ class RunScreen(SavingMixin, Screen[None]):
 
     def action_projector(self) -> None:
         self.toggle_class("-projector")
+        self._view.set_class(self.has_class("-projector"), "-room")
         if self.has_class("-projector"):
             self.action_leave_notes()
 
@@ -305,15 +382,49 @@ class RunScreen(SavingMixin, Screen[None]):
         self.app.push_screen(ConfirmScreen("Finish and save?", "The meeting ends here."), answer)
 
     def commands(self) -> Iterator[SystemCommand]:
-        """Every run action for the command palette."""
+        """Every run action for the command palette, found by its words ("adapt", "finish",
+        "go to step 3"), with its key as people write it."""
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) or not binding.show:
                 continue
             action = binding.action
             if action.startswith("app."):
                 continue
+            keys = [binding.key_display or KEY_WORDS.get(key, key) for key in binding.key.split(",")][:1]
+            keys += [KEY_WORDS.get(key, key) for key in binding.key.split(",")[1:]]
             yield SystemCommand(
                 binding.tooltip or binding.description,
-                f"Key: {binding.key.replace(',', ' or ')}",
-                lambda a=action: self.run_action(a),
+                f"Key: {' or '.join(keys)}",
+                lambda a=action: self._from_palette(a),
             )
+        for number, step in enumerate(self.session.protocol.steps, start=1):
+            key = f"Key: {number}" if number <= 9 else "No key: from the palette only"
+            yield SystemCommand(
+                f"Go to step {number}: {step.title}",
+                key,
+                lambda n=number: self._from_palette(f"goto({n})"),
+            )
+
+    def _from_palette(self, action: str) -> None:
+        """Run an action chosen in the palette, or say why it can do nothing now."""
+        name, _, rest = action.partition("(")
+        why = self.why_not(name, (int(rest.rstrip(")")),) if rest else ())
+        if why:
+            self.notify(why, timeout=4, markup=False)
+        else:
+            self.call_later(self.run_action, action)
+
+
+def _key_actions() -> dict[str, tuple[str, tuple[object, ...]]]:
+    """Each run screen key and the action it names, with its parameters."""
+    found: dict[str, tuple[str, tuple[object, ...]]] = {}
+    for binding in RunScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        name, _, rest = binding.action.partition("(")
+        params: tuple[object, ...] = (int(rest.rstrip(")")),) if rest else ()
+        for key in binding.key.split(","):
+            found[key] = (name, params)
+    return found
+
+
+KEY_ACTIONS = _key_actions()

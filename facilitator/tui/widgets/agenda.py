@@ -16,9 +16,10 @@ def agenda_content(rows: list[AgendaRow], width: int) -> Content:
     """The agenda as styled plain text (titles are never read as markup)."""
     lines = []
     for row in rows:
-        times = row.planned + (f" / {row.actual}" if row.actual else "")
-        if row.over:
-            times += " over"
+        if row.overrun:
+            times = f"{row.planned} +{row.overrun} over"  # the plan, and how far past it
+        else:
+            times = row.planned + (f" / {row.actual}" if row.actual else "") + (" over" if row.over else "")
         head = f"{MARKS[row.state]} {row.number:>2} "
         room = max(4, width - len(head) - len(times) - 1)
         title = row.title if len(row.title) <= room else row.title[: room - 1] + "…"

@@ -1,8 +1,12 @@
 """MeetingView: what the room sees of a meeting, shared by the run screen and the follow view.
 
-The step's title and number, the status line, the time in block digits, the step bar, who
-speaks, the prompts, what comes next, and the agenda. Its classes say how the time stands
-(`-warning`, `-over`, `-paused`, `-ready`); the words on the status line say it too.
+The step's title and number, its reminder, the status line, the presenter and the focusing
+question, the speaker in large type (in a step taken in turns), the time in block digits,
+the step bar, who speaks, the prompts, what comes next, the agenda, and the norms when they
+are shown. Its classes say how the time stands (`-warning`, `-over`, `-paused`, `-ready`; the
+words on the status line say it too), whether the norms are shown (`-norms`), and whether
+the view is the room's own (`-room`: the projector and follow views, where the norms fill the
+screen; on the facilitator's normal view they sit above the agenda).
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ...core.details import Details
 from ...core.export import who_text
-from ...core.protocol import Step
-from ...core.run import Run
-from ...core.status import Mood, mood, next_text, status_line, step_heading, turn_text
+from ...core.protocol import Protocol, Step
+from ...core.run import NORMS, Run
+from ...core.status import Mood, context_line, mood, next_text, norms_text, speaker, status_line, step_heading
 from ...core.words import clock_face
 from .agenda import Agenda
-from .big_clock import BigClock
+from .big_clock import BigClock, BigName
 from .boxes import Column, Row
 from .plain_line import PlainLine
 from .step_bar import StepBar
@@ -42,23 +47,39 @@ class MeetingView(Column):
         #heading { height: auto; padding: 0 1; background: $primary; color: $text; }
         #step-title { width: 1fr; text-style: bold; }
         #step-number { width: auto; text-style: bold; }
+        #reminder { height: auto; padding: 0 1; background: $primary-muted; color: $text; text-style: bold; }
         #status-row { height: auto; background: $boost; }
         #status { width: auto; max-width: 100%; height: auto; padding: 0 1; text-style: bold; }
+        #context { height: auto; padding: 0 1; text-style: bold; }
+        #norms-room {
+            display: none; height: 1fr; padding: 1 4; text-style: bold; content-align: center middle;
+        }
         #body { height: 1fr; }
         #main { width: 2fr; padding: 0 1; }
         #side { width: 1fr; min-width: 30; max-width: 64; }
         #side-box { padding: 0 1; border-left: vkey $panel; }
-        #clock { height: 1fr; min-height: 3; max-height: 16; color: $text; }
+        #norms-side { display: none; height: auto; text-style: bold; margin-bottom: 1; }
+        #speaker-box { height: auto; }
+        #speaker-name { height: 4; color: $text; }
+        #speaker-detail { height: auto; text-style: bold; }
+        #clock { height: 1fr; min-height: 5; max-height: 16; color: $text; }
         #bar { color: $primary; }
         #step-text, #bar-box, #step-words { height: auto; }
-        #turn { height: auto; text-style: bold; }
         #who { height: auto; color: $text-muted; }
         #prompts { height: auto; text-style: bold; padding-top: 1; }
         #next { height: auto; color: $text-muted; padding-top: 1; }
         #facilitator-notes { height: auto; color: $text-muted; text-style: italic; margin-top: 1; }
         .-empty { display: none; }
-        &.-warning #clock, &.-warning #status, &.-warning #bar { color: $warning; }
-        &.-over #clock, &.-over #status, &.-over #bar { color: $error; }
+        &.-norms #norms-side { display: block; }
+        &.-room.-norms #norms-side { display: none; }
+        &.-room.-norms #norms-room { display: block; }
+        &.-room.-norms #body { display: none; }
+        /* The words and the band's inverse carry the warning too: NO_COLOR and washed-out
+           projectors keep it. */
+        &.-warning #clock, &.-warning #bar { color: $text-warning; }
+        &.-over #clock, &.-over #bar { color: $text-error; }
+        &.-warning #status { color: $text-warning; text-style: bold reverse; }
+        &.-over #status { color: $text-error; text-style: bold reverse; }
         &.-paused #clock, &.-ready #clock { color: $text-muted; }
     }
     """
@@ -67,15 +88,22 @@ class MeetingView(Column):
         super().__init__(id="meeting", classes=classes)
         self.private = private
         self._texts = TextSlots(self)
+        self._has_norms = False
 
     def compose(self) -> ComposeResult:
         with Row(id="heading"):
             yield Static(id="step-title")
             yield Static(id="step-number")
+        yield Static(id="reminder", classes="-empty")
         with Row(id="status-row"):  # the band; the text is only as wide as it needs
             yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
+        yield Static(id="context", classes="-empty")
+        yield Static(id="norms-room")
         with Row(id="body"):
             with Column(id="main"):
+                with Column(id="speaker-box", classes="-empty"):
+                    yield BigName(id="speaker-name")
+                    yield Static(id="speaker-detail")
                 yield BigClock(id="clock")
                 # The rest in boxes of their own: Textual renders every child of a box that
                 # holds a repainted widget, so the 1 Hz repaint of the clock and the status
@@ -84,26 +112,40 @@ class MeetingView(Column):
                     with Column(id="bar-box"):  # the bar moves every few seconds, the words not
                         yield StepBar(id="bar", percent=True)
                     with Column(id="step-words"):
-                        yield Static(id="turn")
                         yield Static(id="who")
                         yield Static(id="prompts")
                         yield Static(id="next")
             with Column(id="side"), Vertical(id="side-box"):
+                yield Static(id="norms-side")
                 yield Agenda(id="agenda")
                 if self.private:
                     yield Static(id="facilitator-notes")
 
     def on_mount(self) -> None:
-        self._clock = self.query_one(BigClock)
+        self._clock = self.query_one("#clock", BigClock)
+        self._speaker_name = self.query_one("#speaker-name", BigName)
+        self._speaker_box = self.query_one("#speaker-box")
         self._bar = self.query_one(StepBar)
         self._agenda = self.query_one(Agenda)
+
+    def show_meeting(self, protocol: Protocol, details: Details) -> None:
+        """What holds for the whole meeting: who presents, the question, the norms."""
+        self._texts.set("#context", context_line(details))
+        norms = norms_text(protocol)
+        self._has_norms = bool(norms)
+        self._texts.set("#norms-room", norms)
+        self._texts.set("#norms-side", norms)
 
     def show_step(self, run: Run, step: Step) -> None:
         """What belongs to the step: after moving to another step or turn."""
         texts = self._texts
         texts.set("#step-title", step.title)
         texts.set("#step-number", step_heading(run))
+        texts.set("#reminder", step.reminder)
         texts.set("#who", who_text(step))
+        who = speaker(run)
+        self._speaker_box.set_class(who is None, "-empty")
+        self._speaker_name.text = "" if who is None else who.name
         texts.set("#prompts", "\n".join(f"• {p}" for p in step.prompts))
         texts.set("#next", next_text(run))
         if self.private:
@@ -116,7 +158,8 @@ class MeetingView(Column):
         left = run.left_ms()
         self._clock.text = clock_face(left)
         self._texts.set("#status", status_line(run) if status is None else status)
-        self._texts.set("#turn", turn_text(run))
+        who = speaker(run)
+        self._texts.set("#speaker-detail", "" if who is None else who.detail)
         self._bar.show(
             run.unit_planned_ms(run.step, run.turn) / 1000, run.unit_ran_ms(run.step, run.turn) / 1000
         )
@@ -124,6 +167,7 @@ class MeetingView(Column):
         wanted = mood_classes(m)
         for name in MOOD_CLASSES:
             self.set_class(name in wanted, name)
+        self.set_class(run.showing(self._has_norms) == NORMS, "-norms")
         self._agenda.show(run)
         return m
 
