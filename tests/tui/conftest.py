@@ -116,7 +116,7 @@ def status_of(app: FacilitatorApp) -> str:
     return text_of(app, "#status")
 
 
-def text_of(app: FacilitatorApp, selector: str) -> str:
+def text_of(app: App[Any], selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
 
