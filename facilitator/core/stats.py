@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .store.catalog import Summary
-from .words import OVER_S, clock_text
+from .words import OVER_S, clock_text, plural
 
 
 @dataclass(frozen=True)
@@ -23,26 +23,31 @@ class StepStat:
 
 @dataclass(frozen=True)
 class ProtocolStat:
-    """One protocol across completed sessions."""
+    """One protocol across completed sessions (a session whose timer never ran is not one)."""
 
     protocol_id: str
     name: str
     sessions: int
     unfinished: int
+    not_started: int  # opened and finished (or left) without the timer ever running
     typical_length: int  # median actual seconds
     typical_planned: int
     steps: tuple[StepStat, ...]
 
 
 def protocol_stats(summaries: list[Summary], protocol_id: str | None = None) -> list[ProtocolStat]:
-    """Statistics per protocol from full summaries (completed sessions count; others are noted)."""
+    """Statistics per protocol from full summaries: completed sessions count; unfinished ones and
+    those never started (no `start` event: the timer never ran) are counted apart."""
     groups: dict[str, list[Summary]] = {}
     for s in summaries:
         if s.readable and (protocol_id is None or s.protocol_id == protocol_id):
             groups.setdefault(s.protocol_id, []).append(s)
     out = []
     for pid, items in groups.items():
-        done = [s for s in items if s.status == "completed" and s.steps is not None]
+        idle = [s for s in items if s.started is False]
+        done = [
+            s for s in items if s.status == "completed" and s.steps is not None and s.started is not False
+        ]
         titles: list[str] = []
         per_step: dict[str, list[tuple[int, int]]] = {}
         for s in done:
@@ -72,7 +77,8 @@ def protocol_stats(summaries: list[Summary], protocol_id: str | None = None) -> 
                 protocol_id=pid,
                 name=name,
                 sessions=len(done),
-                unfinished=len(items) - len(done),
+                unfinished=len(items) - len(done) - len(idle),
+                not_started=len(idle),
                 typical_length=int(median(s.actual for s in done)) if done else 0,
                 typical_planned=int(median(s.planned for s in done)) if done else 0,
                 steps=tuple(steps),
@@ -80,6 +86,29 @@ def protocol_stats(summaries: list[Summary], protocol_id: str | None = None) -> 
         )
     out.sort(key=lambda p: (-p.sessions, p.name.casefold()))
     return out
+
+
+def counts_text(stat: ProtocolStat) -> str:
+    """ "3 completed sessions, 1 not started, 1 unfinished"."""
+    words = plural(stat.sessions, "completed session")
+    if stat.not_started:
+        words += f", {stat.not_started} not started"
+    if stat.unfinished:
+        words += f", {stat.unfinished} unfinished"
+    return words
+
+
+def length_text(stat: ProtocolStat) -> str:
+    """ "Typical length 47:10 against 45:00 planned (+2:10 over)"."""
+    diff = stat.typical_length - stat.typical_planned
+    words = (
+        f"Typical length {clock_text(stat.typical_length)} against {clock_text(stat.typical_planned)} planned"
+    )
+    if diff >= OVER_S:
+        words += f" (+{clock_text(diff)} over)"
+    elif -diff >= OVER_S:
+        words += f" ({clock_text(diff)} under)"
+    return words
 
 
 def overrun_bar(stat: StepStat, width: int) -> str:
@@ -105,18 +134,12 @@ def stats_text(stats: list[ProtocolStat], width: int = 100) -> str:
         return "No saved sessions to learn from yet.\n"
     lines: list[str] = []
     for p in stats:
-        head = f"{p.name} ({p.protocol_id}): {p.sessions} completed session{'s' if p.sessions != 1 else ''}"
-        if p.unfinished:
-            head += f", {p.unfinished} unfinished"
+        head = f"{p.name} ({p.protocol_id}): {counts_text(p)}"
         lines += [head, "-" * min(len(head), width)]
         if not p.sessions:
             lines += ["No completed sessions yet.", ""]
             continue
-        diff = p.typical_length - p.typical_planned
-        lines.append(
-            f"Typical length {clock_text(p.typical_length)} against {clock_text(p.typical_planned)} planned"
-            + (f" ({'+' if diff > 0 else '-'}{clock_text(diff)})" if abs(diff) >= OVER_S else "")
-        )
+        lines.append(length_text(p))
         lines.append("Steps that ran over (█ = share of sessions):")
         title_w = min(28, max(len(s.title) for s in p.steps) if p.steps else 10)
         bar_w = 12

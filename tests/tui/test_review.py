@@ -322,7 +322,7 @@ async def test_x_exports_markdown_to_the_current_directory(
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Consultancy: Maths team\n")
     assert "A zebra crossing analogy helped." in text
-    assert "| 4 | Discussing the dilemma | 15:00 | 20:00 (+5:00 over) |" in text
+    assert "| 4 | Discussing the dilemma | 15:00 | 15:00 | 20:00 (+5:00 over) |  |" in text
 
 
 async def test_r_resumes_an_unfinished_session(make: AppFactory, saved) -> None:
@@ -447,3 +447,79 @@ async def test_an_empty_folder_says_so(make: AppFactory) -> None:
         await ready(app, pilot)
         assert rows(app)[0][0] == "No saved sessions yet"
         assert str(app.screen.query_one("#review-count", Static).render()).startswith("0 of 0 sessions shown")
+
+
+def skip_and_lengthen(folder: Path, clock: FakeClock, title: str = "Clarifying questions") -> Path:
+    """A Tuning meeting that passes over step 2 and gives step 3 (titled `title`) one more minute."""
+    from dataclasses import replace
+
+    protocol = find("tuning", load_library()).protocol
+    steps = list(protocol.steps)
+    steps[2] = replace(steps[2], title=title)
+    session = Session.new(replace(protocol, steps=steps), Details(group="Team"), clock)
+    saver = begin(session, folder)
+    run = session.run
+    run.toggle()
+    clock.advance(run.left_ms() / 1000)
+    run.goto(2)
+    run.extend(1)
+    while True:
+        clock.advance(run.left_ms() / 1000)
+        if run.at_end():
+            break
+        run.next()
+    run.finish()
+    path = saver.save(1, session.record(completed=True))
+    assert path is not None
+    return path
+
+
+async def test_the_session_shows_the_plan_at_the_start_and_what_was_skipped_or_adapted(
+    make: AppFactory, sessions: Path, clock: FakeClock
+) -> None:
+    path = skip_and_lengthen(sessions, clock, title="[bold]Clarifying[/bold] questions")
+    app = make(Review(path.name))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        text = screen_text(app)
+        assert "Plan\n1:07:00 at the start, 1:08:00 at the end" in text
+        assert "Skipped\n2. Presentation (passed over)" in text
+        assert (
+            "Adapted\n3. [bold]Clarifying[/bold] questions "
+            "(5:00 at the start, 6:00 at the end, made longer with +)"
+        ) in text
+        assert "2. Presentation" in text and "15:00 planned · skipped" in text
+        assert "3. [bold]Clarifying[/bold] questions" in text  # a title is shown literally
+        outcomes = [str(w.render()) for w in app.screen.query(".step-outcome")]
+        assert outcomes == [
+            "Skipped: passed over.",
+            "Adapted: 5:00 at the start, 6:00 at the end, made longer with +.",
+        ]
+        assert "6:00 planned · 6:00 actual" in text
+
+
+async def test_a_meeting_never_started_is_not_completed_in_the_list_the_session_or_the_stats(
+    make: AppFactory, sessions: Path, clock: FakeClock
+) -> None:
+    record_session(sessions, clock, "consultancy", "Ran")
+    protocol = find("consultancy", load_library()).protocol
+    session = Session.new(protocol, Details(group="Idle"), clock)
+    saver = begin(session, sessions)
+    session.run.finish()  # opened and finished: the timer never ran
+    idle = saver.save(1, session.record(completed=True))
+    assert idle is not None
+    app = make(Review())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        table = rows(app)
+        assert [(row[2], row[-1]) for row in table] == [("Idle", "not started"), ("Ran", "completed")]
+        await pilot.press("down", "t")
+        await ready(app, pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert "Consultancy (consultancy) · 1 completed session, 1 not started" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press(*"idle", "enter")
+        assert isinstance(app.screen, SessionScreen)
+        text = screen_text(app)
+        assert "Status\nnot started: finished before the timer ever ran" in text
+        assert "Skipped\nevery step: the timer was never started" in text

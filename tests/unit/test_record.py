@@ -500,14 +500,19 @@ def test_session_markdown_has_the_meeting_the_steps_and_the_notes() -> None:
     assert "**Presenter:** Pat" in text
     assert "**Participants:** Ana, Ben, Chen" in text
     assert "**Focusing question:** How do we give feedback on essays?" in text
-    assert "| 1 | Introduction | 5:00 | 6:30 (+1:30 over) |" in text
-    assert "| 2 | Rounds | 7:00 | 4:10 |" in text
-    assert "| 3 | Debrief | 10:00 | 5:00 |" in text
-    assert "| **Total** | **22:00** | **15:40** |" in text
+    # The plan at the start beside the plan at the end: Ana's turn got one more minute.
+    assert "| # | Step | Planned at start | Planned at end | Actual | What happened |" in text
+    assert "| 1 | Introduction | 5:00 | 5:00 | 6:30 (+1:30 over) |  |" in text
+    assert (
+        "| 2 | Rounds | 6:00 | 7:00 | 4:10 | "
+        "adapted: 6:00 at the start, 7:00 at the end, made longer with + |"
+    ) in text
+    assert "| 3 | Debrief | 10:00 | 10:00 | 5:00 |  |" in text
+    assert "| **Total** | **21:00** | **22:00** | **15:40** |" in text
     assert "### 1. Introduction" in text
     assert "Focus: essays." in text
     assert NOTES[2] in text
-    assert "- Turn 1 · Ana: 1:40 of 3:00" in text
+    assert "- Turn 1 · Ana: 1:40 of 3:00 (2:00 at the start)" in text
     assert "- Turn 2 · Ben: 2:10 (+0:10 over) of 2:00" in text
     assert "*(no notes)*" in text
     assert "\x1b" not in text

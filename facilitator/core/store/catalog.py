@@ -24,7 +24,7 @@ from .files import SessionFileError, identity
 from .record import FORMAT, TRAILER, SessionRecord, load_record
 
 INDEX_NAME = ".facilitator-index.json"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 _HEAD_BYTES = 4096
 _TRAILER = TRAILER.encode()
 
@@ -43,6 +43,8 @@ class Summary:
     """A session file as a listing shows it; `problem` is set when the file cannot be read.
 
     `notes` and `steps` are None until the file has been read in full (see `Catalog.full`).
+    `started` says whether the timer ever ran (a `start` event): None when only the head was
+    read and it cannot tell (no time run yet).
     """
 
     name: str
@@ -58,6 +60,7 @@ class Summary:
     actual: int = 0
     notes: str | None = None
     steps: tuple[StepSummary, ...] | None = None
+    started: bool | None = None
 
     @property
     def readable(self) -> bool:
@@ -95,6 +98,7 @@ def summary_of(name: str, record: SessionRecord) -> Summary:
         actual=sum(s.actual_seconds for s in record.steps),
         notes="\n".join(s.notes for s in record.steps if s.notes),
         steps=tuple(StepSummary(s.title, s.planned_seconds, s.actual_seconds) for s in record.steps),
+        started=any(e.kind == "start" for e in record.events),
     )
 
 
@@ -147,6 +151,7 @@ def _quick(path: Path) -> Summary | None:
         facilitator=data["facilitator"],
         planned=data["total_planned_seconds"],
         actual=data["total_actual_seconds"],
+        started=True if data["total_actual_seconds"] > 0 else None,  # time runs only once started
     )
 
 

@@ -39,7 +39,7 @@ SORTS: dict[str, tuple[Callable[[Summary], Any], bool]] = {
     "presenter": (lambda s: s.presenter.casefold(), False),
     "planned": (lambda s: s.planned, True),
     "actual": (lambda s: s.actual, True),
-    "status": (lambda s: s.status, False),
+    "status": (lambda s: status_of(s), False),
 }
 CYCLE = ("date", "protocol", "group", "actual")
 LENGTH_WORDS = ("shortest first", "longest first")  # (ascending, descending)
@@ -56,6 +56,13 @@ def reason(summary: Summary, folder: Path) -> str:
         if problem.startswith(prefix):
             return problem[len(prefix) :].lstrip(": ") or problem
     return problem
+
+
+def status_of(summary: Summary) -> str:
+    """ "completed", "in progress", or "not started" once the file is read and its timer never ran."""
+    if summary.started is False:
+        return "not started"
+    return "completed" if summary.status == "completed" else "in progress"
 
 
 def cut(text: str, width: int) -> str:
@@ -192,7 +199,7 @@ class ReviewScreen(Screen[None]):
             "presenter": s.presenter,
             "planned": clock_text(s.planned),
             "actual": clock_text(s.actual) + (f" +{clock_text(over)}" if over >= OVER_S else ""),
-            "status": "completed" if s.status == "completed" else "in progress",
+            "status": status_of(s),
         }
 
     def fit(self, labels: dict[str, str], rows: list[dict[str, str]]) -> list[list[str]]:

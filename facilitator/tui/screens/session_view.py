@@ -12,7 +12,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from ...core.export import session_markdown
+from ...core.export import (
+    MeetingOutcome,
+    StepOutcome,
+    listed,
+    outcome_of,
+    session_markdown,
+    skipped_words,
+    status_words,
+)
 from ...core.store.files import SessionFileError, write_private
 from ...core.store.record import SessionRecord, StepRecord, load_record
 from ...core.words import OVER_S, clock_text, planned_actual
@@ -44,15 +52,18 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.path = path
         self.record: SessionRecord | None = None
+        self.outcome: MeetingOutcome | None = None
         self.problem: str | None = None
         try:
             self.record = load_record(path)
         except SessionFileError as exc:
             self.problem = str(exc)
+        else:
+            self.outcome = outcome_of(self.record)
 
     def compose(self) -> ComposeResult:
-        record = self.record
-        if record is None:
+        record, outcome = self.record, self.outcome
+        if record is None or outcome is None:
             yield Static(Content(f"facilitator · {self.path.name}"), id="session-title")
             yield Static(Content(f"This session cannot be opened.\n\n{self.problem}"), id="session-error")
             yield Footer()
@@ -67,13 +78,15 @@ class SessionScreen(Screen[None]):
                     yield Static(Content(value), classes="detail-value")
             yield Static(Content("Steps"), classes="session-heading")
             longest = max((max(s.planned_seconds, s.actual_seconds) for s in record.steps), default=1)
-            for number, step in enumerate(record.steps, start=1):
-                yield self.step_block(number, step, longest)
+            for step, saved in zip(outcome.steps, record.steps, strict=True):
+                yield self.step_block(step, saved, longest)
         yield Footer()
 
     # -- what is shown ---------------------------------------------------------------------
     def details(self, record: SessionRecord) -> list[tuple[str, str]]:
-        """The meeting details as (label, value), the empty ones left out."""
+        """The meeting details as (label, value), the empty ones left out; the plan at the start
+        beside the plan at the end, and which steps were skipped or adapted."""
+        outcome = self.outcome or outcome_of(record)
         when = record.started_at.strftime("%a %d %b %Y, %H:%M")
         if record.ended_at:
             when += f"–{record.ended_at.strftime('%H:%M')}"
@@ -86,7 +99,9 @@ class SessionScreen(Screen[None]):
             length += f" (+{clock_text(actual - planned)} over)"
         elif planned - actual >= OVER_S and record.status == "completed":
             length += f" ({clock_text(planned - actual)} under)"
-        status = "completed" if record.status == "completed" else "in progress: r carries on where it stopped"
+        status = status_words(record, outcome)
+        if record.status == "in_progress":
+            status += ": r carries on where it stopped"
         rows = [
             ("Date", when),
             ("Protocol", f"{name} ({protocol_id})" if protocol_id else name),
@@ -97,29 +112,47 @@ class SessionScreen(Screen[None]):
             ("Focusing question", record.focus_question),
             ("Status", status),
             ("Length", length),
+            ("Fitted at setup to", "" if record.fit_minutes is None else clock_text(record.fit_minutes * 60)),
+            ("Plan", outcome.plan_words()),
+            ("Skipped", skipped_words(outcome)),
+            ("Adapted", listed(outcome.adapted, StepOutcome.change_words)),
             ("File", self.path.name),
         ]
         return [(label, value) for label, value in rows if value]
 
-    def step_block(self, number: int, step: StepRecord, longest: int) -> Vertical:
-        """A step: its title and times, its bar, its turns and its notes."""
-        reached = step.actual_seconds > 0 or self.record is None or self.record.status == "completed"
+    def step_block(self, outcome: StepOutcome, step: StepRecord, longest: int) -> Vertical:
+        """A step: its title and times, its bar, what happened to it, its turns and its notes."""
         over = step.actual_seconds - step.planned_seconds >= OVER_S
-        times = Static(
-            Content(planned_actual(step.planned_seconds, step.actual_seconds, reached)),
-            classes="step-times" + (" -over" if over else ""),
-        )
+        if outcome.skipped:
+            times_text = f"{clock_text(step.planned_seconds)} planned · skipped"
+        else:
+            reached = outcome.state == "ran"  # not the steps ahead of an unfinished meeting
+            times_text = planned_actual(step.planned_seconds, step.actual_seconds, reached)
+        times = Static(Content(times_text), classes="step-times" + (" -over" if over else ""))
         parts: list[Widget] = [
             Horizontal(
-                Static(Content(f"{number}. {step.title}"), classes="step-title"), times, classes="step-head"
+                Static(Content(f"{outcome.number}. {step.title}"), classes="step-title"),
+                times,
+                classes="step-head",
             ),
             StepBar(step.planned_seconds, step.actual_seconds, longest, classes="step-bar"),
         ]
-        turns = [
-            f"Turn {n}{' · ' + turn.who if turn.who else ''}: "
-            + planned_actual(turn.planned_seconds, turn.actual_seconds)
-            for n, turn in enumerate(step.turns or [], start=1)
-        ]
+        happened = []
+        if outcome.skipped:
+            happened.append(f"Skipped: {outcome.why}.")
+        if outcome.adapted:
+            happened.append(f"Adapted: {outcome.change_words()}.")
+        if happened:
+            parts.append(Static(Content("\n".join(happened)), classes="step-turns step-outcome"))
+        starts = outcome.turns_at_start or ()
+        turns = []
+        for n, turn in enumerate(step.turns or [], start=1):
+            line = f"Turn {n}{' · ' + turn.who if turn.who else ''}: " + planned_actual(
+                turn.planned_seconds, turn.actual_seconds
+            )
+            if n <= len(starts) and starts[n - 1] != turn.planned_seconds:
+                line += f" ({clock_text(starts[n - 1])} planned at the start)"
+            turns.append(line)
         if turns:
             parts.append(Static(Content("\n".join(turns)), classes="step-turns"))
         notes = step.notes.strip()

@@ -14,9 +14,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ...core.stats import ProtocolStat, overrun_bar, protocol_stats, step_line
+from ...core.stats import ProtocolStat, counts_text, length_text, overrun_bar, protocol_stats, step_line
 from ...core.store.catalog import Catalog, Summary
-from ...core.words import OVER_S, clock_text, plural
+from ...core.words import plural
 
 BAR = 12
 TITLE = 28
@@ -24,23 +24,13 @@ TITLE = 28
 
 def protocol_block(stat: ProtocolStat) -> Vertical:
     """One protocol: a heading, its typical length, and a bar per step of how often it ran over."""
-    head = f"{stat.name} ({stat.protocol_id}) · {plural(stat.sessions, 'completed session')}"
-    if stat.unfinished:
-        head += f", {stat.unfinished} unfinished"
+    head = f"{stat.name} ({stat.protocol_id}) · {counts_text(stat)}"
     parts: list[Widget] = [Static(Content(head), classes="stats-protocol")]
     if not stat.sessions:
         parts.append(Static(Content("No completed sessions yet.")))
         return Vertical(*parts, classes="protocol-stats")
-    diff = stat.typical_length - stat.typical_planned
-    length = (
-        f"Typical length {clock_text(stat.typical_length)} against {clock_text(stat.typical_planned)} planned"
-    )
-    if diff >= OVER_S:
-        length += f" (+{clock_text(diff)} over)"
-    elif -diff >= OVER_S:
-        length += f" ({clock_text(diff)} under)"
     parts += [
-        Static(Content(length)),
+        Static(Content(length_text(stat))),
         Static(Content("How often each step ran over (█ = share of sessions):")),
     ]
     cells: list[Widget] = []
