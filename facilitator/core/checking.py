@@ -21,8 +21,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Invalid(Exception):
@@ -110,12 +109,10 @@ def parse_toml_text(raw: bytes, where: str, limit: int) -> dict[str, Any]:
     except RecursionError:
         raise Invalid([f"{where}: arrays or tables are nested too deeply"]) from None
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_POSITION.search(message)
-        if found:
-            row, col = found.groups()
-            raise Invalid([f"{where}:{row}:{col}: {message[: found.start()]}"]) from None
-        raise Invalid([f"{where}: {message}"]) from None
+        from .toml_words import toml_problem  # only when a file is broken
+
+        said = toml_problem(text, where, str(exc))
+        raise Invalid([UNPRINTABLE_KEY.sub(lambda m: f"\\u{ord(m.group()):04x}", said)]) from None
 
 
 # -- checking data against a declaration ------------------------------------------------------
@@ -159,7 +156,7 @@ def _place(loc: tuple[int | str, ...]) -> str:
             out += f"[{part + 1}]"
         else:
             # A key may hold a newline or an escape: keep the message one plain line.
-            part = _UNPRINTABLE_KEY.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
+            part = UNPRINTABLE_KEY.sub(lambda m: f"\\u{ord(m.group()):04x}", part)
             out += ("." if out else "") + part
     return out or "(top level)"
 

@@ -181,7 +181,7 @@ async def test_the_list_shows_every_session_and_the_unreadable_files(make: AppFa
         assert table[0][-1] == "in progress"
         broken, future = table[5], table[6]
         assert broken[1] == "broken.toml" and broken[-1] == "unreadable"
-        assert broken[2].startswith("Invalid")  # shortened to fit; whole under the table
+        assert broken[2].startswith("2:10: a list")  # shortened to fit; whole under the table
         assert future[1] == "future.toml" and future[2].startswith("session form")
         count = str(app.screen.query_one("#review-count", Static).render())
         assert count.startswith("7 of 7 sessions shown · 2 unreadable · sorted by date, newest first")
@@ -406,7 +406,7 @@ async def test_an_unreadable_file_opens_to_its_reason(make: AppFactory, saved) -
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         assert "This session cannot be opened." in screen_text(app)
-        assert "broken.toml: Invalid value" in screen_text(app)
+        assert "broken.toml:2:10: a list that starts on line 2 is never closed" in screen_text(app)
         assert screen.check_action("export", ()) is None
         assert screen.check_action("resume", ()) is None
 

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from facilitator.core import library as library_module
+from facilitator.core.checking import Invalid, parse_toml_text
 from facilitator.core.library import (
     ENV_PROTOCOLS,
     Library,
@@ -23,7 +26,7 @@ from facilitator.core.library import (
     search_path,
     user_protocols_dir,
 )
-from facilitator.core.protocol import Protocol, ProtocolError
+from facilitator.core.protocol import MAX_FILE_BYTES, Protocol, ProtocolError
 
 REPO = Path(__file__).resolve().parents[2]
 BUILTIN = sorted(builtin_dir().glob("*.toml"))
@@ -216,6 +219,63 @@ def test_broken_override_keeps_the_good_earlier_one(places: Places) -> None:
     assert library.protocols["tuning"].protocol.name == "Tuning Protocol"
     assert any(p.startswith(f"{broken}:") for p in library.problems)
     assert any(p.startswith(f"{broken_tuning}:") for p in library.problems)
+
+
+def test_a_syntax_mistake_is_reported_in_plain_words_with_its_place(places: Places) -> None:
+    folder = places.cwd / "protocols"
+    folder.mkdir(parents=True)
+    twice = folder / "twice.toml"
+    twice.write_text('name = "Twice"\n[[steps]]\ntitle = "Talk"\nminutes = 3\nminutes = 5\n')
+    quote = folder / "quote.toml"
+    quote.write_text('name = "Quote\n[[steps]]\ntitle = "Talk"\nminutes = 3\n')
+
+    library = load_library(places.cwd, {})
+
+    assert f"{twice}:5:1: `minutes` is given twice (lines 4 and 5); keep one" in library.problems
+    assert any(
+        p.startswith(f"{quote}:1:8: a text that starts on line 1 is never closed") for p in library.problems
+    )
+    assert "twice" not in library.protocols and "quote" not in library.protocols
+
+
+def test_every_problem_of_a_broken_file_starts_with_its_path(places: Places) -> None:
+    folder = places.cwd / "protocols"
+    folder.mkdir(parents=True)
+    broken = folder / "several.toml"
+    broken.write_text('name = " "\n[[steps]]\ntitle = ""\nminutes = 0\n')
+
+    library = load_library(places.cwd, {})
+
+    assert len(library.problems) >= 2
+    assert all(p.startswith(f"{broken}: ") for p in library.problems)  # what the picker counts by
+
+
+TOML_BITS = st.sampled_from(
+    [
+        *"ab =.\"'[]{},#\n\t\\1-:“”",
+        '"""',
+        "'''",
+        "[[",
+        "]]",
+        "[[steps]]\n",
+        "minutes",
+        "title = ",
+        "true",
+        "\x01",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOML_BITS, max_size=30).map("".join))
+def test_any_text_gives_data_or_one_line_problems_with_a_place(text: str) -> None:
+    try:
+        parse_toml_text(text.encode(), "any.toml", MAX_FILE_BYTES)
+    except Invalid as exc:
+        (problem,) = exc.problems
+        where, row, col, _ = problem.split(":", 3)
+        assert where == "any.toml" and row.isdigit() and col.isdigit(), problem
+        assert len(problem.splitlines()) == 1, problem
 
 
 def test_directory_named_like_a_protocol_is_reported(places: Places) -> None:

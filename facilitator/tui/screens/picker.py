@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +18,63 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ...core.export import total_text
 from ...core.library import Found, Library
 from ...core.store.catalog import Unfinished
+from ...core.words import plural
 from ..messages import ProtocolChosen, ResumeChosen
+
+COLUMNS = ("Protocol", "Steps", "Time", "Summary")
+NO_MATCH = ("No protocol matches", "", "", "Escape shows them all")
+NO_MATCH_KEY = "no-match"
+MIN_SUMMARY = 12
+"""Below this many cells the summary is not shortened: the table scrolls sideways to show it."""
+
+_PROBLEM_FILE = re.compile(r"(.*?\.toml|.*?)(?::\d+)*: ")
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line in at most `width` cells: cut at a word boundary and ended with "…"
+    when it is longer (a single word longer than `width` is cut)."""
+    flat = " ".join(text.split())
+    if cell_len(flat) <= width:
+        return flat
+    if width < 1:
+        return ""
+    limit = width - 1  # the "…"
+    cut = ""
+    for word in flat.split(" "):
+        longer = f"{cut} {word}" if cut else word
+        if cell_len(longer) > limit:
+            break
+        cut = longer
+    if not cut:  # the first word alone is too long: cut inside it
+        for char in flat:
+            if cell_len(cut + char) > limit:
+                break
+            cut += char
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def skipped_files(problems: list[str]) -> int:
+    """How many files the library's problems are about: each problem starts with its file's
+    path (`path: ...` or `path:LINE:COL: ...`), and one file may have several problems."""
+    files: set[str] = set()
+    for problem in problems:
+        found = _PROBLEM_FILE.match(problem)
+        files.add(found.group(1) if found else problem)
+    return len(files)
+
+
+def _width(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row the picker can show: what it is, the words a search matches, its cells."""
+
+    item: Found | Unfinished
+    key: str
+    haystack: str
+    cells: tuple[str, str, str, str]
 
 
 class SearchInput(Input):
@@ -49,6 +109,9 @@ class PickerScreen(Screen[None]):
         self.library = library
         self.unfinished = unfinished or []
         self.shown: list[Found | Unfinished] = []
+        self.summary_width: int | None = None
+        """The cells the summary column has room for; None (summaries whole) until the table is
+        laid out, or when it is too narrow and scrolls sideways anyway."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -62,21 +125,73 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Protocol", "Steps", "Time", "Summary")
+        for label in COLUMNS:
+            table.add_column(label, key=label.casefold())
         problems = self.library.problems
         note = self.query_one("#picker-problems", Static)
         lines = []
         if self.unfinished:
             lines.append(
-                f"{len(self.unfinished)} unfinished session(s): choose one marked ↻ to carry on "
-                "where it stopped (or run facilitator resume)."
+                f"{plural(len(self.unfinished), 'unfinished session')}: choose one marked ↻ to carry "
+                "on where it stopped (or run facilitator resume)."
             )
         if problems:
-            lines.append(f"{len(problems)} protocol file(s) skipped: {problems[0]}")
+            skipped = f"{plural(skipped_files(problems), 'protocol file')} skipped: {problems[0]}"
+            if len(problems) > 1:
+                skipped += " (facilitator list shows every problem)"
+            lines.append(skipped)
         note.update(Content("\n".join(lines)))
         note.display = bool(lines)
         self.fill("")
         self.query_one(SearchInput).focus()
+        self.call_after_refresh(self.fit_summaries)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_summaries)
+
+    def rows(self) -> list[_Row]:
+        """Every row the picker can show, unfinished sessions first, then protocols by name."""
+        rows = []
+        for item in self.unfinished:
+            record = item.record
+            label = " ".join(["↻ Resume", record.protocol.name, f"· {record.group}" if record.group else ""])
+            moves = [e.step for e in record.events if e.kind == "goto"]
+            at = moves[-1] if moves else 1
+            cells = (
+                label.strip(),
+                f"{at} of {len(record.steps)}",
+                "",
+                f"started {record.started_at.strftime('%a %d %b %H:%M')}",
+            )
+            rows.append(_Row(item, f"resume:{item.path}", label.casefold(), cells))
+        for found in self.library.sorted():
+            p = found.protocol
+            haystack = " ".join([p.id, p.name, p.summary, *p.tags]).casefold()
+            rows.append(_Row(found, p.id, haystack, (p.name, str(len(p.steps)), total_text(p), p.summary)))
+        return rows
+
+    def fit_summaries(self) -> None:
+        """Shorten the summaries to the room the other columns leave them, when it changed."""
+        table = self.query_one(DataTable)
+        rows = self.rows()
+        cells = [COLUMNS, NO_MATCH, *(row.cells for row in rows)]
+        others = sum(max(_width(row[i]) for row in cells) for i in range(3))
+        padding = 2 * table.cell_padding  # each side of every column
+        # room for a vertical scrollbar is kept, so a longer list never pushes the summary out
+        room = table.content_region.width - table.styles.scrollbar_size_vertical
+        room -= others + len(COLUMNS) * padding
+        width = room if room >= MIN_SUMMARY else None
+        if width == self.summary_width:
+            return
+        self.summary_width = width
+        summaries = {row.key: row.cells[3] for row in rows} | {NO_MATCH_KEY: NO_MATCH[3]}
+        for key in table.rows:
+            # update_width: the column narrows too when the room shrinks
+            table.update_cell(key, "summary", self.summary(summaries[str(key.value)]), update_width=True)
+
+    def summary(self, text: str) -> Text:
+        """A summary cell, shortened to the room the column has."""
+        return Text(text if self.summary_width is None else shorten(text, self.summary_width))
 
     def fill(self, query: str) -> None:
         """Show the protocols matching `query` (every word must match)."""
@@ -84,35 +199,14 @@ class PickerScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self.shown = []
-        for item in self.unfinished:
-            record = item.record
-            name = record.protocol.name
-            label = " ".join(["↻ Resume", name, f"· {record.group}" if record.group else ""])
-            if all(word in label.casefold() for word in words):
-                self.shown.append(item)
-                moves = [e.step for e in record.events if e.kind == "goto"]
-                at = moves[-1] if moves else 1
-                table.add_row(
-                    Text(label.strip()),
-                    Text(f"{at} of {len(record.steps)}"),
-                    Text(""),
-                    Text(f"started {record.started_at.strftime('%a %d %b %H:%M')}"),
-                    key=f"resume:{item.path}",
-                )
-        for found in self.library.sorted():
-            p = found.protocol
-            haystack = " ".join([p.id, p.name, p.summary, *p.tags]).casefold()
-            if all(word in haystack for word in words):
-                self.shown.append(found)
-                table.add_row(
-                    Text(p.name),
-                    Text(str(len(p.steps))),
-                    Text(total_text(p)),
-                    Text(p.summary),
-                    key=p.id,
-                )
+        for row in self.rows():
+            if all(word in row.haystack for word in words):
+                self.shown.append(row.item)
+                *first, summary = row.cells
+                table.add_row(*map(Text, first), self.summary(summary), key=row.key)
         if not self.shown:
-            table.add_row(Text("No protocol matches"), Text(""), Text(""), Text("Escape shows them all"))
+            *first, summary = NO_MATCH
+            table.add_row(*map(Text, first), self.summary(summary), key=NO_MATCH_KEY)
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:
