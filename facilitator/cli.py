@@ -225,6 +225,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    from .core.export import against_plan
     from .core.store.catalog import Catalog
     from .core.words import clock_text
 
@@ -240,11 +241,18 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     if not found:
         print(f"No sessions in {folder}")
         return OK
-    rows = [("DATE", "PROTOCOL", "GROUP", "PRESENTER", "PLANNED", "ACTUAL", "STATUS", "FILE")]
+    # From the head of each file alone: the plan at the end (the plan at the start and the
+    # skipped steps need the event log: `facilitator export` and `review` show them).
+    rows = [("DATE", "PROTOCOL", "GROUP", "PRESENTER", "PLANNED", "ACTUAL", "AGAINST PLAN", "STATUS", "FILE")]
     for s in found:
         if not s.readable:
-            rows.append(("?", "?", "", "", "", "", "unreadable", s.name))
+            rows.append(("?", "?", "", "", "", "", "", "unreadable", s.name))
             continue
+        against = against_plan(s.planned, s.actual)
+        if s.actual == 0:
+            against = "no time run"
+        elif s.status != "completed" and not against.endswith(" over"):
+            against = ""  # under the plan means nothing yet while a meeting goes on
         rows.append(
             (
                 s.started_at.strftime("%Y-%m-%d %H:%M") if s.started_at else "?",
@@ -253,7 +261,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 s.presenter,
                 clock_text(s.planned),
                 clock_text(s.actual),
-                s.status.replace("_", " "),
+                against,
+                "not started" if s.started is False else s.status.replace("_", " "),
                 s.name,
             )
         )

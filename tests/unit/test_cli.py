@@ -401,6 +401,116 @@ def test_validate_not_utf8(work: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert line.startswith(f"{bad}:1: ") and "UTF-8" in line
 
 
+STEPS = 'name = "Tuning"\n\n[[steps]]\ntitle = "Intro"\n'
+TOML_MISTAKES = [
+    # a key written twice: both lines, within the same [[steps]] table
+    ('name = "A"\nsummary = "s"\nname = "B"\n', "3:1: `name` is given twice (lines 1 and 3); keep one"),
+    (
+        STEPS + "minutes = 3\nprompts = []\nminutes = 5\n",
+        "7:1: `minutes` is given twice (lines 5 and 7); keep one",
+    ),
+    (
+        STEPS + 'minutes = 3\n\n[[steps]]\ntitle = "Talk"\nminutes = 4\nminutes = 5\n',
+        "10:1: `minutes` is given twice (lines 9 and 10); keep one",
+    ),
+    ('"name" = "A"\nname = "B"\n', "2:1: `name` is given twice (lines 1 and 2); keep one"),
+    ("steps = 3\n[[steps]]\n", "2:1: `steps` is given twice (lines 1 and 2); keep one"),
+    # a table header written twice
+    (
+        "[protocol]\na = 1\n\n[protocol]\nb = 2\n",
+        "4:1: the table [protocol] is given twice (lines 1 and 4); keep one",
+    ),
+    (
+        STEPS + "minutes = 3\n[steps]\n",
+        "6:1: [steps] is a list of tables (line 3 has [[steps]]); write [[steps]] to add one more",
+    ),
+    # a text never closed: placed where it starts
+    (
+        'name = "Tuning\nsummary = "s"\n',
+        '1:8: a text that starts on line 1 is never closed; end it with " on the same line '
+        '(or use """ for text on several lines)',
+    ),
+    (
+        'name = "A"\npurpose = """Why\n\nand when\n',
+        '2:11: a text that starts on line 2 is never closed; end it with """',
+    ),
+    ("name = 'Tuning", "1:8: a text that starts on line 1 is never closed; end it with ' on the same line"),
+    ("purpose = '''Why\n", "1:11: a text that starts on line 1 is never closed; end it with '''"),
+    # no =, no value, text without quotes
+    (
+        STEPS + "minutes 5\n",
+        "5:9: `minutes` is not followed by =; write minutes = value, or start the line with # for a comment",
+    ),
+    ('title: "Intro"\n', "1:6: write `title = ...` with an = sign, not a colon"),
+    (
+        "- a bullet\n",
+        "1:3: this line is neither key = value nor a [table] header; fix it, or start it with # "
+        "to make it a comment",
+    ),
+    ("name =\n", "1:7: `name` has no value; write one after the =, text in quotes"),
+    ("name = # later\n", "1:8: `name` has no value; write one after the =, text in quotes"),
+    ("name = Intro\n", '1:8: text must be in quotes: write name = "Intro"'),
+    ("name = Intro to the day # first\n", '1:8: text must be in quotes: write name = "Intro to the day"'),
+    ('tags = [feedback, "work"]\n', '1:9: text must be in quotes: write "feedback"'),
+    ("name = “Intro”\n", '1:8: curly quotes do not mark text; use straight ones: name = "Intro"'),
+    ("shared = True\n", "1:10: write true in small letters"),
+    (
+        "minutes = 5 min\n",
+        '1:13: `min` comes after the value of `minutes`; put text in quotes, like minutes = "5 min", '
+        "or start a comment with #",
+    ),
+    (
+        'name = "Intro" to the day\n',
+        "1:16: `to the day` comes after the closing quote of `name`; put the whole text inside the quotes, "
+        "or start a comment with #",
+    ),
+    # a [ or { never closed, a comma missing
+    ('tags = ["a", "b"\nname = "A"\n', "1:8: a list that starts on line 1 is never closed; end it with ]"),
+    ('tags = ["a",\n', "1:8: a list that starts on line 1 is never closed; end it with ]"),
+    (
+        'tags = ["a",\n\n[[steps]]\ntitle = "T"\n',
+        "1:8: a list that starts on line 1 is never closed; end it with ]",
+    ),
+    ('tags = ["a" "b"]\n', '1:13: a comma is missing before `"b"`; separate the items of a list with commas'),
+    ("x = {a = 1\n", "1:5: a { } table that starts on line 1 is never closed; end it with } on its line"),
+    # the header and the backslash
+    ("[protocol\n", "1:10: a [table] header ends with ] right after its name; put nothing else inside"),
+    (
+        'source = "C:\\Users\\me"\n',
+        "1:13: a \\ in text starts an escape such as \\n; write \\\\ for a backslash, or use 'single quotes'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), TOML_MISTAKES)
+def test_validate_says_toml_mistakes_in_plain_words(
+    work: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    bad = write(work / "bad.toml", text)
+    code, out, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    assert out == ""
+    assert lines(err) == [f"{bad}:{message}"]
+
+
+def test_an_unmapped_toml_mistake_keeps_tomllib_words_and_the_place(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(work / "bad.toml", "a = {b = 1}\na.c = 2\n")
+    code, _, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    assert lines(err) == [f"{bad}:2:8: Cannot mutate immutable namespace ('a',)"]
+
+
+def test_a_toml_mistake_at_the_end_of_the_file_has_a_place_too(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(work / "bad.toml", 'name = "A"\ntags = [\n  "a",\n')  # tomllib: "at end of document"
+    code, _, err = run_main(["validate", str(bad)], capsys)
+    assert code == 1
+    assert lines(err) == [f"{bad}:2:8: a list that starts on line 2 is never closed; end it with ]"]
+
+
 # ---------------------------------------------------------------------------------------------
 # sessions and export
 
@@ -519,3 +629,102 @@ def test_export_to_a_file_is_private_and_never_written_through_a_link(
     assert code == 2
     assert len(lines(err)) == 1 and "cannot write the export" in err
     assert target.read_text(encoding="utf-8") == "keep me"  # nothing written through the link
+
+
+# ---------------------------------------------------------------------------------------------
+# what happened: the sessions table against the plan, meetings never started, the export
+
+
+def _saved_meeting(folder: Path, day: int, *, start: bool = True, over: int = 0, skip: bool = False) -> Path:
+    """A Tuning meeting saved through the engine: every step keeps its time (plus `over` seconds
+    on the first); `skip` passes over step 2 and gives step 3 one more minute; without `start`
+    the meeting is opened and finished without the timer ever running."""
+    from facilitator.core.clock import FakeClock
+    from facilitator.core.library import find, load_library
+    from facilitator.core.session import Details, Session, begin
+
+    clock = FakeClock()
+    clock.advance(day * 86400)
+    session = Session.new(find("tuning", load_library()).protocol, Details(group=f"Day {day}"), clock)
+    saver = begin(session, folder)
+    run = session.run
+    if start:
+        run.toggle()
+        clock.advance(run.left_ms() / 1000 + over)
+        if skip:
+            run.goto(2)
+            run.extend(1)
+        while True:
+            if run.step > 0:
+                clock.advance(run.left_ms() / 1000)
+            if run.at_end():
+                break
+            run.next()
+    run.finish()
+    path = saver.save(1, session.record(completed=True))
+    assert path is not None
+    return path
+
+
+def _table(out: str) -> list[dict[str, str]]:
+    """The `sessions` table's rows as {column: cell}, cut where the header's columns start."""
+    head, *rows = lines(out)
+    names = ["DATE", "PROTOCOL", "GROUP", "PRESENTER", "PLANNED", "ACTUAL", "AGAINST PLAN", "STATUS", "FILE"]
+    starts = [head.index(name) for name in names]
+    assert starts == sorted(starts)
+    ends = [*starts[1:], None]
+    return [{n: row[a:b].strip() for n, a, b in zip(names, starts, ends, strict=True)} for row in rows]
+
+
+def test_sessions_table_says_how_each_went_against_the_plan(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = work / "sessions"
+    late = _saved_meeting(folder, 1, over=130)
+    idle = _saved_meeting(folder, 2, start=False)
+    code, out, err = run_main(["sessions", "--sessions-dir", str(folder)], capsys)
+    assert code == 0 and err == ""
+    newest, oldest = _table(out)
+    assert (oldest["FILE"], oldest["PLANNED"], oldest["ACTUAL"]) == (late.name, "1:07:00", "1:09:10")
+    assert (oldest["AGAINST PLAN"], oldest["STATUS"]) == ("+2:10 over", "completed")
+    # From the head of the file alone, without its log: no time ran.
+    assert (newest["FILE"], newest["ACTUAL"], newest["AGAINST PLAN"]) == (idle.name, "0:00", "no time run")
+
+
+def test_stats_count_a_meeting_never_started_apart_from_the_completed(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facilitator.core.stats import protocol_stats
+    from facilitator.core.store.catalog import Catalog
+
+    folder = work / "sessions"
+    _saved_meeting(folder, 1, over=130)
+    _saved_meeting(folder, 2, start=False)
+    [tuning] = protocol_stats(Catalog(folder).summaries(full=True))
+    assert (tuning.sessions, tuning.not_started, tuning.unfinished) == (1, 1, 0)
+    assert tuning.typical_length - tuning.typical_planned == 130  # the idle one is not a 0:00 meeting
+    code, out, _ = run_main(["stats", "--sessions-dir", str(folder)], capsys)
+    assert code == 0
+    assert "Tuning Protocol (tuning): 1 completed session, 1 not started" in lines(out)
+    assert any(
+        line.startswith("Typical length ") and line.endswith("planned (+2:10 over)") for line in lines(out)
+    )
+    assert " min" not in out  # every time as M:SS
+
+
+def test_export_says_which_steps_were_skipped_and_adapted(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _saved_meeting(work / "sessions", 1, skip=True)
+    code, out, err = run_main(["export", str(path)], capsys)
+    assert code == 0 and err == ""
+    assert "- **Skipped:** 2. Presentation (passed over)" in lines(out)
+    assert (
+        "- **Adapted:** 3. Clarifying questions (5:00 at the start, 6:00 at the end, made longer with +)"
+        in lines(out)
+    )
+    assert "| 2 | Presentation | 15:00 | 15:00 | 0:00 | skipped (passed over) |" in lines(out)
+    assert (
+        "| 3 | Clarifying questions | 5:00 | 6:00 | 6:00 | "
+        "adapted: 5:00 at the start, 6:00 at the end, made longer with + |"
+    ) in lines(out)
