@@ -84,6 +84,19 @@ def test_quick_listing_matches_full_reading(library, tmp_path):
     assert quick[1].actual == full[1].actual == 45 * 60 + 240
 
 
+def test_the_head_says_whether_the_timer_ever_ran(library, tmp_path):
+    ran = meeting(library, tmp_path, "consultancy", "Team A", [0] * 6, 1)
+    p = find("consultancy", library).protocol
+    idle = Session.new(p, Details(group="Team B"), FakeClock())
+    saver = begin(idle, tmp_path)
+    idle.run.finish()  # opened and finished without space ever pressed
+    saver.save(1, idle.record(completed=True))
+    assert load_record(ran).timer_started is True
+    assert idle.path is not None and load_record(idle.path).timer_started is False
+    quick = {s.group: s.started for s in Catalog(tmp_path).summaries()}
+    assert quick == {"Team A": True, "Team B": False}  # from the head of each file alone
+
+
 def test_index_is_private_and_follows_changes(library, tmp_path):
     a = meeting(library, tmp_path, "consultancy", "Team A", [0] * 6, 1)
     b = meeting(library, tmp_path, "consultancy", "Team B", [0] * 6, 2)

@@ -24,7 +24,7 @@ from .files import SessionFileError, identity
 from .record import FORMAT, TRAILER, SessionRecord, load_record
 
 INDEX_NAME = ".facilitator-index.json"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 _HEAD_BYTES = 4096
 _TRAILER = TRAILER.encode()
 
@@ -44,7 +44,7 @@ class Summary:
 
     `notes` and `steps` are None until the file has been read in full (see `Catalog.full`).
     `started` says whether the timer ever ran (a `start` event): None when only the head was
-    read and it cannot tell (no time run yet).
+    read and it cannot tell (a file written before the summary said so, with no time run).
     """
 
     name: str
@@ -151,7 +151,13 @@ def _quick(path: Path) -> Summary | None:
         facilitator=data["facilitator"],
         planned=data["total_planned_seconds"],
         actual=data["total_actual_seconds"],
-        started=True if data["total_actual_seconds"] > 0 else None,  # time runs only once started
+        started=(
+            data["timer_started"]
+            if isinstance(data.get("timer_started"), bool)
+            else True
+            if data["total_actual_seconds"] > 0  # time runs only once started
+            else None
+        ),
     )
 
 

@@ -76,6 +76,7 @@ class SessionRecord(Details):
     protocol_name: str = ""
     total_planned_seconds: int = 0
     total_actual_seconds: int = 0
+    timer_started: bool | None = None  # whether the timer ever ran; None in files from before
     protocol: CheckedProtocol
     steps: list[StepRecord]
     events: list[Event] = field(default_factory=list)
@@ -149,6 +150,7 @@ def record_of(
         protocol_name=protocol.name,
         total_planned_seconds=sum(s.planned_seconds for s in steps),
         total_actual_seconds=sum(s.actual_seconds for s in steps),
+        timer_started=any(e.kind == "start" for e in run.events),
         protocol=protocol,
         steps=steps,
         events=list(run.events),
