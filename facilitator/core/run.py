@@ -14,9 +14,9 @@ from typing import Annotated
 
 from .checking import Rule
 from .clock import Clock
-from .fit import FitItem, fit
+from .fit import AdaptProposal, FitItem, GiveItem, fit, give_back, names_text, plan_changes
 from .plan import MIN_UNIT_MS, MINUTE_MS, StepShape
-from .words import minutes_text
+from .words import OVER_S, clock_text
 
 MAX_UNIT_MS = 480 * MINUTE_MS
 
@@ -340,42 +340,108 @@ class Run:
             return None
         return self._record("restart")
 
-    def adapt(self) -> tuple[Event | None, str]:
-        """Refit the steps after this one to end at the planned end; says what changed."""
+    def adapt_plan(self) -> AdaptProposal:
+        """What adapt would do now: the steps after this one refitted to end at the planned end.
+
+        Behind, they shrink in proportion, floors kept, none growing. Ahead, time goes back
+        only to steps cut below their original plan (the first `plan` event: as the meeting
+        started), up to that plan and never past it; what is left over, the meeting ends early.
+        Every remaining turn of a step taken in turns gets the same time.
+        """
         s = self.state
-        if s.finished or s.scheduled_end_ms is None:
-            return None, "Start the meeting first: adapt fits the rest to its planned end."
+        if s.finished:
+            return AdaptProposal("The meeting has finished: there is nothing to adapt.")
+        if s.scheduled_end_ms is None:
+            return AdaptProposal("Start the meeting first: adapt fits the rest to its planned end.")
         later = list(range(s.step + 1, len(s.units)))
         if not later:
-            return None, "This is the last step: there is nothing after it to adapt."
+            return AdaptProposal("This is the last step: there is nothing after it to adapt.")
         now = self.now_ms()
         current = sum(max(0, self.unit_left_ms(s.step, j, now)) for j in range(s.turn, len(s.units[s.step])))
         available = s.scheduled_end_ms - now - current
-        items = [
-            FitItem(s.units[i][0].planned_ms / 1000, self.shapes[i].floor_ms / 1000, len(s.units[i]))
-            for i in later
-        ]
-        result = fit(items, max(0, available) / 1000)
-        plan = [tuple(u.planned_ms for u in units) for units in s.units]
-        changes = []
-        for i, seconds in zip(later, result.seconds, strict=True):
-            old = self.step_planned_ms(i)
-            plan[i] = tuple(seconds * 1000 for _ in s.units[i])
-            new = seconds * 1000 * len(s.units[i])
-            if new != old:
-                changes.append(
-                    f"{self.shapes[i].title} {minutes_text(old / 1000)} → {minutes_text(new / 1000)}"
-                )
-        if not changes:
-            return None, "The rest of the plan already ends on time: nothing changed."
-        event = self._record("adapt", plan_ms=tuple(plan))
-        left = minutes_text(max(0, available) / 1000)
-        if not result.possible:
-            short = minutes_text(result.total - max(0, available) / 1000)
-            head = f"Only {left} left: the remaining steps are at their minimums, {short} over. "
+        planned = sum(self.step_planned_ms(i) for i in later)
+        gap = available - planned  # positive: ahead of plan
+        if abs(gap) < OVER_S * 1000:
+            return AdaptProposal("The rest of the plan already ends on time: nothing changed.")
+        original = self.events[0].plan_ms or ()
+        counts = [len(s.units[i]) for i in later]
+        # Per turn: a step's turns may differ (a + on one of them); they are fitted as their mean.
+        now_per_turn = [self.step_planned_ms(i) // n for i, n in zip(later, counts, strict=True)]
+        plan_per_turn = [sum(original[i]) // n for i, n in zip(later, counts, strict=True)]
+        if gap > 0:
+            items = [
+                GiveItem(ms / 1000, top / 1000, n)
+                for ms, top, n in zip(now_per_turn, plan_per_turn, counts, strict=True)
+            ]
+            per_turn = [int(round(seconds * 1000)) for seconds in give_back(items, gap / 1000)]
         else:
-            head = f"Remaining steps fit the {left} left. "
-        return event, head + "; ".join(changes)
+            fitting = [
+                FitItem(ms / 1000, min(self.shapes[i].floor_ms, ms) / 1000, n)
+                for i, ms, n in zip(later, now_per_turn, counts, strict=True)
+            ]
+            result = fit(fitting, max(0, available) / 1000)
+            per_turn = [min(sec * 1000, ms) for sec, ms in zip(result.seconds, now_per_turn, strict=True)]
+        before = [[u.planned_ms for u in units] for units in s.units]
+        after = [list(units) for units in before]
+        for i, ms, was in zip(later, per_turn, now_per_turn, strict=True):
+            if ms != was:
+                after[i] = [ms] * len(after[i])
+        titles = [shape.title for shape in self.shapes]
+        in_turns = [shape.turn_names is not None for shape in self.shapes]
+        changes = tuple(c for c in plan_changes(titles, before, after, in_turns, later) if c.changed)
+        fitted = sum(sum(after[i]) for i in later)
+        if gap > 0:
+            cut = any(ms < top for ms, top in zip(now_per_turn, plan_per_turn, strict=True))
+            reached = all(after[c.step][0] >= plan_per_turn[later.index(c.step)] for c in changes)
+            names = [c.title for c in changes]
+            headline = self._ahead_words(gap, fitted - planned, names, reached=reached, cut=cut)
+        else:
+            headline = self._behind_words(-gap, available, fitted, changed=bool(changes))
+        if not changes:
+            return AdaptProposal(headline)
+        return AdaptProposal(headline, tuple(map(tuple, after)), changes, len(self.events))
+
+    @staticmethod
+    def _ahead_words(gap: int, given: int, names: list[str], *, reached: bool, cut: bool) -> str:
+        """The headline when the meeting is ahead: what is given back, and how early it ends."""
+        ahead = f"{clock_text(gap / 1000)} ahead of plan"
+        early = gap - given
+        ends = f"the meeting will end {clock_text(early / 1000)} early"
+        if not names and not cut:
+            return f"{ahead}: no step after this one was cut, and none goes past its plan: {ends}."
+        if not names:
+            return f"{ahead}: too little to give back in whole turns, so nothing changed: {ends}."
+        whose = "its plan" if len(names) == 1 else "their plans"
+        words = f"{ahead}: gives back {clock_text(given / 1000)} to {names_text(names)}, "
+        words += f"{'up to' if reached else 'toward'} {whose}"
+        return words + (f"; {ends}." if early >= OVER_S * 1000 else ".")
+
+    @staticmethod
+    def _behind_words(behind: int, available: int, fitted: int, *, changed: bool) -> str:
+        """The headline when the meeting is behind: what the rest shrinks to, or why it cannot."""
+        if not changed:
+            return (
+                f"{clock_text(behind / 1000)} behind plan, and the steps after this one are at "
+                "their minimums already: nothing changed."
+            )
+        left = clock_text(max(0, available) / 1000)
+        late = fitted - max(0, available)
+        if late >= OVER_S * 1000:
+            return (
+                f"Only {left} left: the remaining steps go down to their minimums, and the meeting "
+                f"still ends {clock_text(late / 1000)} late."
+            )
+        return f"{clock_text(behind / 1000)} behind plan: the remaining steps shrink to fit the {left} left."
+
+    def adapt(self, proposal: AdaptProposal | None = None) -> tuple[Event | None, str]:
+        """Apply what `adapt_plan` proposed (a fresh proposal when none is given) as an `adapt`
+        event; says what changed. A proposal made before the latest event is refused."""
+        proposal = self.adapt_plan() if proposal is None else proposal
+        if proposal.plan_ms is None:
+            return None, proposal.headline
+        if self.state.finished or proposal.events != len(self.events):
+            return None, "The meeting moved on since adapt was asked: nothing changed. Adapt again."
+        return self._record("adapt", plan_ms=proposal.plan_ms), proposal.message()
 
     def showing(self, has_norms: bool) -> str:
         """What the room sees over the step: "norms" or "" (the step itself). The norms show by

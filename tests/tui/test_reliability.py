@@ -34,6 +34,7 @@ from facilitator.core.store.record import load_record
 from facilitator.tui.app import FacilitatorApp
 from facilitator.tui.screens.run import RETRY_S, RunScreen
 from facilitator.tui.start import Outcome, Resume, RunProtocol
+from facilitator.tui.widgets.big_clock import BigName
 
 from .conftest import AppFactory, run_screen, saved, session_file, settle, spy_notify, text_of, tick
 
@@ -371,7 +372,15 @@ def plain(app: FacilitatorApp, selector: str) -> str:
 def assert_fits(app: FacilitatorApp) -> None:
     """Everything shown lies within the screen: long words and lines are wrapped or cut."""
     screen = app.screen
-    for selector in ("#step-title", "#prompts", "#status", "#who", "#turn"):
+    for selector in (
+        "#step-title",
+        "#prompts",
+        "#status",
+        "#who",
+        "#speaker-name",
+        "#speaker-detail",
+        "#context",
+    ):
         widget = screen.query_one(selector)
         if widget.display and widget.region.area:
             assert widget.region.right <= screen.size.width, selector
@@ -403,7 +412,9 @@ async def test_hostile_protocol_text_is_shown_literally_and_wrapped(
         await pilot.press("n")
         assert screen.run.step == 1
         assert plain(app, "#step-title") == f"{LINK} {COMBINING} {EMOJI}"
-        assert "[b]Ana[/b]" in plain(app, "#turn") + plain(app, "#who") + plain(app, "#status")
+        name = screen.query_one("#speaker-name", BigName)
+        assert name.text == "[b]Ana[/b]" and name.plain()  # as typed, in plain bold letters
+        assert "[b]Ana[/b]" in "\n".join(name.lines())
         for _ in range(4):  # every turn, then on to step 3
             await pilot.press("n")
             assert_fits(app)
@@ -436,6 +447,11 @@ async def test_adapt_message_naming_hostile_titles_is_shown_literally(
         await pilot.press("space")
         await tick(app, pilot, clock, 6 * 60)  # a minute over on step 1
         await pilot.press("a")
+        await pilot.pause()
+        # The dialog lists the changes as typed, then yes applies them and the toast says so.
+        lines = app.screen.query_one("#dialog-lines")
+        assert LINK in str(lines.render())
+        await pilot.press("y")
         await pilot.pause()
         await pilot.pause()
         toasts = [str(toast.render()) for toast in app.screen.query(Toast)]

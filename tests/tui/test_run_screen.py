@@ -380,12 +380,16 @@ async def test_adapt_refits_the_later_steps(
         await tick(app, pilot, clock, 10 * 60)  # five minutes over on a five-minute step
         assert "5 min behind plan" in status_of(app)
         await pilot.press("a")
+        assert "Adapt the rest of the plan?" in text_of(app, "#dialog-question")
+        await pilot.press("y")
         later = sum(run.step_planned_ms(i) for i in range(1, 8))
         assert later == 57 * MIN  # 67 planned - 10 spent
         assert run.step_planned_ms(0) == 5 * MIN  # the current step is not refitted
         assert run.step_planned_ms(7) == 5 * MIN  # the debrief is at its floor already
-        assert said and said[-1].startswith("Remaining steps fit the 57 min left.")
-        assert "Presentation 15 min →" in said[-1]
+        assert said and said[-1].startswith(
+            "5:00 behind plan: the remaining steps shrink to fit the 57:00 left."
+        )
+        assert "Presentation 15:00 → " in said[-1]
         assert "on plan" in status_of(app)
         record = await saved(app, pilot)
         assert kinds(record)[-1] == "adapt"

@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from facilitator.core.store.record import load_record
+from facilitator.tui.screens.dialogs import HangingText
 from facilitator.tui.screens.picker import PickerScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.start import RunProtocol
+from facilitator.tui.widgets.big_clock import BigName
 
 from .conftest import AppFactory, screen_of, settle, text_of
 
@@ -144,7 +147,8 @@ async def test_run_with_each_participant_and_no_names_opens_setup(make: AppFacto
         run_screen = app.screen
         assert isinstance(run_screen, RunScreen)
         assert run_screen.run.shapes[0].turn_names == ("Ana", "Ben", "Chi", "Dev")
-        assert text_of(app, "#turn").startswith("Turn 1 of 4 · Ana")
+        assert text_of(app, "#speaker-detail").startswith("turn 1 of 4 · next: Ben")
+        assert app.screen.query_one("#speaker-name", BigName).text == "Ana"
 
 
 async def test_run_with_a_count_of_people(make: AppFactory) -> None:
@@ -156,7 +160,8 @@ async def test_run_with_a_count_of_people(make: AppFactory) -> None:
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
         assert app.screen.run.shapes[0].turns == 3
-        assert text_of(app, "#turn").startswith("Turn 1 of 3 ·")
+        assert text_of(app, "#speaker-detail").startswith("turn 1 of 3 · next: turn 2")
+        assert app.screen.query_one("#speaker-name", BigName).text == "Turn 1"
 
 
 async def test_escape_from_a_setup_opened_by_run_goes_to_the_picker(make: AppFactory) -> None:
@@ -166,3 +171,105 @@ async def test_escape_from_a_setup_opened_by_run_goes_to_the_picker(make: AppFac
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
+
+
+# -- fit to time: each step's new time, before the meeting starts -----------------------------
+
+LONG_PROMPT = "What would make this work stronger for the students who found the first part hardest?"
+
+
+def write_fit_protocol(folder: Path) -> None:
+    """A protocol in ./protocols (found by the picker): 15 + 3 turns × 2 + 5 minutes."""
+    data = {
+        "format": 1,
+        "name": "Fit test",
+        "purpose": "To see each step's time after fitting, before the meeting starts.",
+        "norms": ["Be kind, specific and helpful to the presenter and to one another"],
+        "steps": [
+            {"title": "Presentation", "minutes": 15, "min_minutes": 5, "prompts": [LONG_PROMPT]},
+            {"title": "Rounds", "minutes": 2, "min_minutes": 1, "turns": 3},
+            {"title": "Debrief [b]x[/b]", "minutes": 5, "min_minutes": 5},
+        ],
+    }
+    (folder / "protocols").mkdir(exist_ok=True)
+    (folder / "protocols" / "fit-test.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+def fit_lines(app: App[Any]) -> list[str]:
+    text = str(app.screen.query_one("#setup-fit", HangingText).render())
+    return text.split("\n") if text else []
+
+
+async def test_typing_minutes_to_fit_shows_each_steps_new_time_as_typed(
+    make: AppFactory, isolated: Path, sessions: Path
+) -> None:
+    write_fit_protocol(isolated)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_setup(app, pilot, "fit test")
+        assert screen.found.protocol.name == "Fit test"
+        assert fit_lines(app) == []  # no minutes to fit: the protocol's times stand
+        field(screen, "fit").focus()
+        await pilot.press("2")
+        await pilot.pause()
+        # 2 minutes cannot hold the floors: the one-line reason, before the meeting starts
+        assert fit_lines(app)[0].startswith("Fit test cannot fit in 2 min: its steps need at least")
+        await pilot.press("0")
+        await pilot.pause()
+        assert fit_lines(app) == [
+            "Fitted to 20 min, each step:",
+            "  Presentation 15:00 → 10:30",
+            "  Rounds 6:00 → 4:30 (3 turns of 1:30)",
+            "  Debrief [b]x[/b] 5:00 (no change)",
+            "",
+        ]
+        assert text_of(app, "#setup-plan") == "Planned: 20 min in 3 steps"
+        assert text_of(app, "#setup-error") == ""
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert fit_lines(app) == []
+        assert text_of(app, "#setup-plan") == "Planned: 26 min in 3 steps"
+        # What was shown is what the meeting gets.
+        await pilot.press(*"20", "ctrl+s")
+        await pilot.pause()
+        run = screen_of(app, RunScreen).run
+        assert [run.step_planned_ms(i) for i in range(3)] == [630_000, 270_000, 300_000]
+        assert session_files(sessions) != []
+
+
+async def test_a_bad_fit_value_says_so_beside_the_agenda_too(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_setup(app, pilot)
+        field(screen, "fit").value = "an hour"
+        await pilot.pause()
+        assert fit_lines(app)[0] == 'Fit to minutes: "an hour" is not a number'
+        field(screen, "fit").value = ""
+        await pilot.pause()
+        assert fit_lines(app) == []
+
+
+async def test_the_agenda_wraps_with_its_items_indented_under_their_text(
+    make: AppFactory, isolated: Path
+) -> None:
+    write_fit_protocol(isolated)
+    app = make()
+    async with app.run_test(size=(60, 30)) as pilot:
+        screen = await open_setup(app, pilot, "fit test")
+        agenda = screen.query_one("#setup-agenda-text", HangingText)
+        lines = str(agenda.render()).split("\n")
+        assert max(len(line) for line in lines) <= agenda.content_size.width
+        # The prompt wraps: its first line has the bullet, the rest sit under its text.
+        first = next(i for i, line in enumerate(lines) if line.startswith("    • What would make"))
+        rest = []
+        for line in lines[first + 1 :]:
+            if not line.startswith("      "):
+                break
+            rest.append(line)
+        assert rest, lines
+        assert " ".join(part.strip() for part in [lines[first][6:], *rest]) == LONG_PROMPT
+        # A norm wraps under its text too; the purpose, a paragraph, wraps flush.
+        norm = next(i for i, line in enumerate(lines) if line.startswith("  - Be kind"))
+        assert lines[norm + 1].startswith("    ") and lines[norm + 1].strip()
+        purpose = next(i for i, line in enumerate(lines) if line.startswith("To see each"))
+        assert lines[purpose + 1].strip() and not lines[purpose + 1].startswith(" ")

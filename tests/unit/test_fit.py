@@ -8,9 +8,15 @@ from hypothesis import strategies as st
 from facilitator.core.fit import (
     MAX_UNIT_S,
     UNIT_S,
+    AdaptProposal,
     FitItem,
+    GiveItem,
+    StepChange,
     fit,
+    give_back,
     minimum_seconds,
+    names_text,
+    plan_changes,
 )
 
 
@@ -166,3 +172,105 @@ def test_fit_invariants(items: list[FitItem], factor: float) -> None:
 @given(items=st.lists(item_strategy, min_size=1, max_size=8), target=st.integers(0, 100_000))
 def test_fit_invariants_for_any_target(items: list[FitItem], target: int) -> None:
     check_invariants(items, target)
+
+
+# -- giving time back ------------------------------------------------------------------------
+
+
+def test_give_back_restores_every_cut_item_to_its_plan_when_there_is_enough() -> None:
+    items = [GiveItem(600, 900), GiveItem(300, 300), GiveItem(60, 120, 3)]
+    assert give_back(items, 10_000) == [900, 300, 120]
+
+
+def test_give_back_never_passes_a_plan_nor_takes_from_an_item_above_it() -> None:
+    items = [GiveItem(400, 300), GiveItem(300, 300)]
+    assert give_back(items, 600) == [400, 300]
+
+
+def test_give_back_goes_first_to_the_item_furthest_below_its_plan() -> None:
+    # 240 of 600 is 40 %, 480 of 600 is 80 %: 240 s bring the first to 80 % and no further.
+    assert give_back([GiveItem(240, 600), GiveItem(480, 600)], 240) == [480, 480]
+    # 120 s more: both rise together, 30 s at a time.
+    assert give_back([GiveItem(240, 600), GiveItem(480, 600)], 360) == [540, 540]
+    # Enough for both: each to its plan, and no further.
+    assert give_back([GiveItem(240, 600), GiveItem(480, 600)], 900) == [600, 600]
+
+
+def test_give_back_lands_on_30_seconds_or_exactly_on_the_plan() -> None:
+    # A plan of 7:15 is reached exactly; on the way, values are multiples of 30 s.
+    assert give_back([GiveItem(300, 435)], 135) == [435]
+    assert give_back([GiveItem(300, 435)], 100) == [390]
+    assert give_back([GiveItem(315, 435)], 20) == [330]
+
+
+def test_give_back_in_turns_gives_whole_rounds_and_leaves_the_rest() -> None:
+    # Three turns of 60 s, planned 120: 30 s more for each turn costs 90 s in all.
+    assert give_back([GiveItem(60, 120, 3)], 80) == [60]
+    assert give_back([GiveItem(60, 120, 3)], 100) == [90]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    items=st.lists(
+        st.builds(
+            lambda now, plan, count: GiveItem(now, plan, count),
+            st.integers(30, 3600),
+            st.integers(30, 3600),
+            st.integers(1, 5),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    extra=st.integers(0, 20_000),
+)
+def test_give_back_invariants(items: list[GiveItem], extra: int) -> None:
+    chosen = give_back(items, extra)
+    given_s = sum((c - item.seconds) * item.count for c, item in zip(chosen, items, strict=True))
+    room = sum((item.top - item.seconds) * item.count for item in items)
+    assert given_s <= extra + 1e-6
+    assert given_s == min(room, given_s)
+    for c, item in zip(chosen, items, strict=True):
+        assert item.seconds <= c <= item.top
+        assert c in (item.seconds, item.top) or c % UNIT_S == 0
+    # Nothing more could be placed: every item short of its plan needs more than what is left.
+    left = extra - given_s
+    for c, item in zip(chosen, items, strict=True):
+        if c < item.top:
+            step = min((c // UNIT_S + 1) * UNIT_S, item.top) - c
+            assert step * item.count > left - 1e-6
+
+
+# -- what a refit changes --------------------------------------------------------------------
+
+
+def test_step_change_text_is_minutes_and_seconds() -> None:
+    assert StepChange(1, "Presentation", 900_000, 600_000).text() == "Presentation 15:00 → 10:00"
+    assert StepChange(0, "Introduction", 300_000, 300_000).text() == "Introduction 5:00 (no change)"
+    assert StepChange(2, "Rounds", 360_000, 270_000, 3).text() == "Rounds 6:00 → 4:30 (3 turns of 1:30)"
+    assert StepChange(2, "Rounds", 120_000, 120_000, 1).text() == "Rounds 2:00 (1 turn of 2:00, no change)"
+    assert StepChange(0, "[b]x[/b]", 90_000, 75_000).text() == "[b]x[/b] 1:30 → 1:15"
+
+
+def test_plan_changes_names_every_step_or_the_ones_asked_for() -> None:
+    titles = ["A", "B"]
+    before = [[300_000], [60_000, 60_000]]
+    after = [[240_000], [60_000, 60_000]]
+    changes = plan_changes(titles, before, after, [False, True])
+    assert [c.text() for c in changes] == ["A 5:00 → 4:00", "B 2:00 (2 turns of 1:00, no change)"]
+    assert [c.step for c in plan_changes(titles, before, after, [False, True], [1])] == [1]
+
+
+def test_a_proposal_in_one_line() -> None:
+    proposal = AdaptProposal(
+        "Behind.", ((1,),), (StepChange(1, "A", 60_000, 30_000), StepChange(2, "B", 60_000, 30_000))
+    )
+    assert proposal.lines == ["A 1:00 → 0:30", "B 1:00 → 0:30"]
+    assert proposal.message() == "Behind. A 1:00 → 0:30; B 1:00 → 0:30"
+    assert AdaptProposal("Nothing to do.").message() == "Nothing to do."
+
+
+def test_names_text() -> None:
+    assert names_text(["A"]) == "A"
+    assert names_text(["A", "B"]) == "A and B"
+    assert names_text(["A", "B", "C"]) == "A, B and C"
+    assert names_text(["A", "B", "C", "D"]) == "4 steps"

@@ -574,8 +574,8 @@ def test_non_ascii_utf8_is_fine(tmp_path: Path) -> None:
     ("text", "line", "col"),
     [
         (HEAD + '[[steps]]\ntitle = "T"\nminutes = = 5\n', 4, 11),
-        ('name = "unterminated\n' + STEP, 1, 21),
-        ("name = 'x'\nname = 'y'\n" + STEP, 2, 11),
+        ('name = "unterminated\n' + STEP, 1, 8),  # where the text starts
+        ("name = 'x'\nname = 'y'\n" + STEP, 2, 1),  # the second key
         ("[[steps]\n", 1, 8),
     ],
 )

@@ -481,10 +481,10 @@ def test_adapt_refits_later_steps_to_end_at_the_scheduled_end() -> None:
     assert abs(run.drift_ms()) <= 30 * S
     expected_end = clock.wall() - timedelta(minutes=10) + timedelta(minutes=30)
     assert abs((run.projected_end() - expected_end).total_seconds()) <= 30
-    assert "20 min" in message
-    assert "B 10 min → 8 min" in message
-    assert "C 10 min → 8 min" in message
-    assert "D 5 min → 4 min" in message
+    assert "20:00" in message
+    assert "B 10:00 → 8:00" in message
+    assert "C 10:00 → 8:00" in message
+    assert "D 5:00 → 4:00" in message
     assert "A " not in message
 
 
@@ -507,10 +507,10 @@ def test_adapt_when_impossible_keeps_floors_and_says_so() -> None:
     event, message = run.adapt()
     assert event is not None
     assert [run.step_planned_ms(i) for i in (1, 2, 3)] == [3 * M, 2 * M, 30 * S]
-    assert "Only 3 min left" in message
+    assert "Only 3:00 left" in message
     assert "minimums" in message
-    assert "2.5 min over" in message
-    assert "B 10 min → 3 min" in message
+    assert "still ends 2:30 late" in message
+    assert "B 10:00 → 3:00" in message
 
 
 def test_adapt_counts_the_rest_of_the_current_step_and_its_turns() -> None:
@@ -523,6 +523,230 @@ def test_adapt_counts_the_rest_of_the_current_step_and_its_turns() -> None:
     assert run.step_planned_ms(1) + run.step_planned_ms(2) == 18 * M
     assert run.step_planned_ms(0) == 6 * M
     assert abs(run.drift_ms()) <= 30 * S
+
+
+def feedback_run() -> tuple[Run, FakeClock]:
+    """35 minutes: A 5, Warm and cool feedback 15 (floor 5), C 10 (floor 2), D 5."""
+    return make_run(
+        [
+            ("A", 5, None, None),
+            ("Warm and cool feedback", 15, None, 5),
+            ("C", 10, None, 2),
+            ("D", 5, None, None),
+        ]
+    )
+
+
+def plan_of(run: Run) -> list[list[int]]:
+    return [[u.planned_ms for u in units] for units in run.state.units]
+
+
+def test_adapt_plan_proposes_and_adapt_applies_exactly_that() -> None:
+    run, clock = feedback_run()
+    run.toggle()
+    clock.advance(10 * 60)  # A ran 5 minutes over: 25 minutes left for 30 planned
+    before = plan_of(run)
+    proposal = run.adapt_plan()
+    assert [e.kind for e in run.events] == ["plan", "start"]  # a proposal records nothing
+    assert plan_of(run) == before
+    assert proposal.plan_ms is not None
+    assert proposal.headline == "5:00 behind plan: the remaining steps shrink to fit the 25:00 left."
+    assert proposal.lines == ["Warm and cool feedback 15:00 → 12:30", "C 10:00 → 8:30", "D 5:00 → 4:00"]
+    assert [c.step for c in proposal.changes] == [1, 2, 3]
+    event, message = run.adapt(proposal)
+    assert event is not None and event.kind == "adapt" and event.plan_ms == proposal.plan_ms
+    assert plan_of(run) == [list(units) for units in proposal.plan_ms]
+    assert message == proposal.message()
+    assert message.startswith(proposal.headline + " Warm and cool feedback 15:00 → 12:30; C 10:00")
+    assert " min" not in message
+
+
+def test_adapt_refuses_a_proposal_made_before_the_latest_event() -> None:
+    run, clock = feedback_run()
+    run.toggle()
+    clock.advance(10 * 60)
+    proposal = run.adapt_plan()
+    run.extend(1)
+    count = len(run.events)
+    event, message = run.adapt(proposal)
+    assert event is None
+    assert "moved on" in message
+    assert len(run.events) == count
+    assert run.step_planned_ms(1) == 15 * M
+
+
+def test_adapt_ahead_gives_a_step_cut_by_minus_its_time_back_up_to_its_plan() -> None:
+    run, clock = feedback_run()
+    run.toggle()
+    run.goto(1)
+    for _ in range(3):
+        run.extend(-1)  # feedback cut to 12 minutes
+    run.goto(0)
+    clock.advance(60)  # A on time: the meeting is ahead by the 3 minutes cut
+    proposal = run.adapt_plan()
+    assert (
+        proposal.headline == "3:00 ahead of plan: gives back 3:00 to Warm and cool feedback, up to its plan."
+    )
+    assert proposal.lines == ["Warm and cool feedback 12:00 → 15:00"]
+    run.adapt(proposal)
+    assert [run.step_planned_ms(i) for i in range(4)] == [5 * M, 15 * M, 10 * M, 5 * M]
+
+
+def test_adapt_ahead_never_stretches_a_step_past_its_plan_and_says_the_meeting_ends_early() -> None:
+    run, clock = make_run(
+        [
+            ("A", 5, None, None),
+            ("B", 5, None, None),
+            ("Warm and cool feedback", 15, None, 5),
+            ("C", 10, None, None),
+            ("D", 5, None, None),
+        ]
+    )
+    run.toggle()
+    run.goto(2)
+    for _ in range(3):
+        run.extend(-1)  # feedback cut to 12 minutes
+    run.goto(0)
+    clock.advance(60)
+    run.next()  # A ends 4 minutes early: 7 minutes ahead in all
+    assert run.drift_ms() == -7 * M
+    proposal = run.adapt_plan()
+    assert proposal.headline == (
+        "7:00 ahead of plan: gives back 3:00 to Warm and cool feedback, up to its plan; "
+        "the meeting will end 4:00 early."
+    )
+    assert proposal.lines == ["Warm and cool feedback 12:00 → 15:00"]
+    run.adapt(proposal)
+    assert [run.step_planned_ms(i) for i in range(5)] == [5 * M, 5 * M, 15 * M, 10 * M, 5 * M]
+    assert run.drift_ms() == -4 * M
+
+
+def test_adapt_ahead_with_nothing_cut_changes_nothing_and_says_it_ends_early() -> None:
+    run, clock = feedback_run()
+    run.toggle()
+    clock.advance(60)
+    run.next()  # A ends 4 minutes early
+    proposal = run.adapt_plan()
+    assert proposal.plan_ms is None and proposal.changes == ()
+    assert proposal.headline == (
+        "4:00 ahead of plan: no step after this one was cut, and none goes past its plan: "
+        "the meeting will end 4:00 early."
+    )
+    event, message = run.adapt(proposal)
+    assert event is None and message == proposal.headline
+    assert [e.kind for e in run.events] == ["plan", "start", "goto"]
+
+
+def test_adapt_ahead_gives_to_the_step_furthest_below_its_plan_first() -> None:
+    run, clock = adapt_run()  # A 5, B 10, C 10, D 5
+    run.toggle()
+    run.goto(1)
+    for _ in range(6):
+        run.extend(-1)  # B at 4 of 10 minutes: 40 % of its plan
+    run.goto(2)
+    for _ in range(2):
+        run.extend(-1)  # C at 8 of 10 minutes: 80 %
+    run.goto(0)
+    clock.advance(9 * 60)  # A 4 minutes over: 4 of the 8 minutes cut are there to give back
+    proposal = run.adapt_plan()
+    assert proposal.headline == "4:00 ahead of plan: gives back 4:00 to B, toward its plan."
+    assert proposal.lines == ["B 4:00 → 8:00"]
+    run.adapt(proposal)
+    assert [run.step_planned_ms(i) for i in range(4)] == [5 * M, 8 * M, 8 * M, 5 * M]
+    assert abs(run.drift_ms()) < 30 * S
+
+
+def test_adapt_ahead_shares_what_there_is_between_cut_steps_toward_their_plans() -> None:
+    run, clock = adapt_run()
+    run.toggle()
+    for step in (1, 2):
+        run.goto(step)
+        for _ in range(4):
+            run.extend(-1)  # B and C at 6 of 10 minutes
+    run.goto(0)
+    clock.advance(8 * 60)  # A 3 minutes over: 5 of the 8 minutes cut to give back
+    proposal = run.adapt_plan()
+    assert proposal.headline == "5:00 ahead of plan: gives back 5:00 to B and C, toward their plans."
+    assert proposal.lines == ["B 6:00 → 8:30", "C 6:00 → 8:30"]
+
+
+def test_adapt_gives_back_what_an_earlier_adapt_took_turns_alike_and_no_more() -> None:
+    run, clock = make_run(
+        [
+            ("Intro", 5, None, None),
+            ("Talk", 10, None, 2),
+            ("Break", 5, None, None),
+            ("Rounds", 2, 3, 1),
+            ("Close", 5, None, None),
+        ]
+    )
+    run.toggle()
+    clock.advance(10 * 60)  # Intro 5 minutes over
+    event, _ = run.adapt()
+    assert event is not None
+    assert run.unit_planned_ms(3, 0) < 2 * M and run.step_planned_ms(4) < 5 * M
+    run.next()
+    clock.advance(60)
+    run.next()  # Talk ends after a minute: far ahead
+    proposal = run.adapt_plan()
+    # 16 minutes left for Rounds (3 × 1:30) and Close (4:00): they get back 2:30 and no more.
+    assert proposal.headline == (
+        "7:30 ahead of plan: gives back 2:30 to Rounds and Close, up to their plans; "
+        "the meeting will end 5:00 early."
+    )
+    assert proposal.lines == ["Rounds 4:30 → 6:00 (3 turns of 2:00)", "Close 4:00 → 5:00"]
+    run.adapt(proposal)
+    assert [run.unit_planned_ms(3, j) for j in range(3)] == [2 * M] * 3
+    assert run.step_planned_ms(4) == 5 * M
+
+
+def test_adapt_ahead_takes_the_original_plan_after_the_setup_fit() -> None:
+    from facilitator.core.details import Details
+    from facilitator.core.session import Session
+
+    protocol = make_protocol(
+        [{"title": "A", "minutes": 10}, {"title": "B", "minutes": 20}, {"title": "C", "minutes": 10}]
+    )
+    clock = FakeClock()
+    run = Session.new(protocol, Details(fit_minutes=20), clock).run
+    assert [run.step_planned_ms(i) for i in range(3)] == [5 * M, 10 * M, 5 * M]
+    run.toggle()
+    run.next()  # A ends 5 minutes early; B and C are at their (fitted) plan
+    proposal = run.adapt_plan()
+    assert proposal.plan_ms is None
+    assert "will end 5:00 early" in proposal.headline
+
+
+def test_adapt_behind_never_raises_a_step_cut_below_its_floor() -> None:
+    run, clock = make_run([("A", 5, None, None), ("B", 10, None, 6), ("C", 10, None, 2)])
+    run.toggle()
+    run.goto(1)
+    for _ in range(6):
+        run.extend(-1)  # B at 4 minutes, under its floor of 6
+    run.goto(0)
+    clock.advance(15 * 60)  # 10 minutes left for 14 planned
+    proposal = run.adapt_plan()
+    assert proposal.headline == "4:00 behind plan: the remaining steps shrink to fit the 10:00 left."
+    assert proposal.lines == ["C 10:00 → 6:00"]
+
+
+def test_adapt_behind_at_the_floors_already_changes_nothing_and_says_why() -> None:
+    run, clock = make_run([("A", 5, None, None), ("B", 2, None, 2), ("C", 1, None, 1)])
+    run.toggle()
+    clock.advance(8 * 60)
+    proposal = run.adapt_plan()
+    assert proposal.plan_ms is None
+    assert proposal.headline == (
+        "3:00 behind plan, and the steps after this one are at their minimums already: nothing changed."
+    )
+
+
+def test_adapt_after_the_finish_says_so() -> None:
+    run, clock = adapt_run()
+    run.toggle()
+    clock.advance(60)
+    run.finish()
+    assert run.adapt_plan().headline == "The meeting has finished: there is nothing to adapt."
 
 
 # -- finish ----------------------------------------------------------------------------------
@@ -926,3 +1150,41 @@ def test_random_actions_keep_the_state_consistent(
             act(run, clock, action)
         assert len(run.events) == count
         check_consistent(run, clock)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shaped=shapes_and_plan(), actions=st.lists(ACTIONS, max_size=30))
+def test_adapt_shrinks_when_behind_and_never_past_the_plan_when_ahead(
+    shaped: tuple[list[StepShape], list[list[int]]], actions: list[object]
+) -> None:
+    shapes, plan = shaped
+    clock = FakeClock()
+    run = Run(shapes, clock)
+    run.open(plan)
+    run.toggle()
+    for action in actions:
+        act(run, clock, action)
+    original = run.events[0].plan_ms
+    assert original is not None
+    before = plan_of(run)
+    count = len(run.events)
+    proposal = run.adapt_plan()
+    assert len(run.events) == count and plan_of(run) == before
+    if proposal.plan_ms is None:
+        assert proposal.changes == ()
+        return
+    after = proposal.plan_ms
+    assert [list(units) for units in after[: run.step + 1]] == before[: run.step + 1]
+    grew = [c for c in proposal.changes if c.new_ms > c.old_ms]
+    assert proposal.changes and len(grew) in (0, len(proposal.changes))  # all one way
+    for change in proposal.changes:
+        i = change.step
+        assert i > run.step
+        assert len(set(after[i])) == 1  # every turn alike
+        assert change.old_ms == sum(before[i]) and change.new_ms == sum(after[i])
+        if grew:
+            assert sum(after[i]) <= max(sum(before[i]), sum(original[i]))
+        assert " min" not in change.text()
+    event, _ = run.adapt(proposal)
+    assert event is not None and event.plan_ms == after
+    check_consistent(run, clock)

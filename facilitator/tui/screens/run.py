@@ -337,9 +337,23 @@ class RunScreen(SavingMixin, Screen[None]):
         )
 
     def action_adapt(self) -> None:
-        event, message = self.run.adapt()
-        self.notify(message, title="Adapt", timeout=10, markup=False)
-        self._after(event, step_changed=True)
+        """Show what adapting would change and apply it only on yes; or say why nothing would."""
+        proposal = self.run.adapt_plan()
+        if proposal.plan_ms is None:
+            self.notify(proposal.headline, title="Adapt", timeout=10, markup=False)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                event, message = self.run.adapt(proposal)
+                self.notify(message, title="Adapt", timeout=10, markup=False)
+                self._after(event, step_changed=True)
+
+        from .dialogs import ConfirmScreen
+
+        self.app.push_screen(
+            ConfirmScreen("Adapt the rest of the plan?", proposal.headline, proposal.lines), answer
+        )
 
     def action_notes(self) -> None:
         if self.has_class("-projector"):

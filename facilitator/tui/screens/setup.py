@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import on
@@ -14,11 +15,15 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from ...core.clock import Clock
 from ...core.export import agenda_text
+from ...core.fit import plan_changes
 from ...core.library import Found
+from ...core.plan import initial_plan
+from ...core.protocol import Protocol
 from ...core.session import Details, FitError, Session, plan_for
 from ...core.store.saver import SaveError, probe
-from ...core.words import minutes_text
+from ...core.words import minutes_text, protocol_minutes
 from ..messages import MeetingReady, SetupCancelled
+from ..widgets.hanging_text import HangingText, Row
 
 FIELDS = (
     ("group", "Group", "e.g. Grade 5 team"),
@@ -29,6 +34,19 @@ FIELDS = (
     ("question", "Focusing question", ""),
     ("fit", "Fit to minutes", "leave empty to keep the protocol's times"),
 )
+
+_LINE = re.compile(r"( *)(\d+\. |• |- )?(.*)")
+"""A line of the agenda: its indent, a list marker (a step's number, a bullet), the text."""
+
+
+def agenda_rows(protocol: Protocol) -> list[Row]:
+    """The printable agenda as rows, so that a wrapped prompt or step hangs under its text."""
+    rows = []
+    for line in agenda_text(protocol, width=10_000).splitlines():
+        match = _LINE.fullmatch(line)
+        indent, marker, text = match.groups() if match else ("", "", line)
+        rows.append(Row(text, marker or "", len(indent)))
+    return rows
 
 
 class SetupScreen(Screen[None]):
@@ -63,7 +81,8 @@ class SetupScreen(Screen[None]):
         protocol = self.found.protocol
         with Horizontal(id="setup"):
             with VerticalScroll(id="setup-agenda"):
-                yield Static(Content(agenda_text(protocol, width=10_000)))
+                yield HangingText(id="setup-fit")  # each step's time after fitting, when asked for
+                yield HangingText(agenda_rows(protocol), id="setup-agenda-text")
             with VerticalScroll(id="setup-form"):
                 yield Static(Content(f"Set up: {protocol.name}"), classes="form-title")
                 values = {
@@ -117,23 +136,45 @@ class SetupScreen(Screen[None]):
         )
         return details, people
 
-    def plan_summary(self) -> str:
+    def plan_summary(self) -> tuple[str, list[Row]]:
+        """The plan in one line and, when fitted to time, each step's protocol time and its
+        time after fitting; raises ValueError or FitError (why it cannot fit)."""
         details, people = self.read()
-        shapes, plan, _ = plan_for(self.found.protocol, details, people)
+        protocol = self.found.protocol
+        shapes, plan, _ = plan_for(protocol, details, people)
         total = sum(ms for units in plan for ms in units) / 1000
         text = f"Planned: {minutes_text(total)} in {len(shapes)} steps"
-        if self.found.protocol.has_each_participant and not (details.participants or people):
+        if protocol.has_each_participant and not (details.participants or people):
             text += " (turns for 1 person: give names or a number)"
-        return text
+        if details.fit_minutes is None:
+            return text, []
+        changes = plan_changes(
+            [shape.title for shape in shapes],
+            initial_plan(protocol, shapes),
+            plan,
+            [shape.turn_names is not None for shape in shapes],
+        )
+        heading = Row(f"Fitted to {protocol_minutes(details.fit_minutes)}, each step:", style="bold")
+        rows = [Row(change.text(), indent=2, hang=2) for change in changes]
+        return text, [heading, *rows, Row("")]
 
     @on(Input.Changed)
-    def update_plan(self) -> None:
+    def update_plan(self, event: Input.Changed | None = None) -> None:
+        """The plan as typed, live; with minutes to fit, each step's time after fitting (or why
+        it cannot fit) at the top of the agenda, beside the protocol's own times."""
         error = self.query_one("#setup-error", Static)
+        fitted = self.query_one("#setup-fit", HangingText)
         try:
-            self.query_one("#setup-plan", Static).update(Content(self.plan_summary()))
-            error.update("")
+            text, rows = self.plan_summary()
         except (ValueError, FitError) as exc:
             error.update(Content(str(exc)))
+            fitted.update([Row(str(exc), style="bold"), Row("")] if self.value("fit") else [])
+        else:
+            self.query_one("#setup-plan", Static).update(Content(text))
+            fitted.update(rows)
+            error.update("")
+        if event is not None and event.input.id == "field-fit":
+            self.query_one("#setup-agenda").scroll_home(animate=False)
 
     @on(Input.Submitted)
     def next_field(self) -> None:
