@@ -53,13 +53,15 @@ def mood(run: Run) -> Mood:
     )
 
 
-def status_line(run: Run) -> str:
-    """The plain-text status line: time left or over, PAUSED, projected end, ahead or behind."""
+def status_line(run: Run, *, room: bool = False) -> str:
+    """The plain-text status line: time left or over, PAUSED, projected end, ahead or behind.
+    `room`: for a screen the room watches, where nobody can press space."""
     m = mood(run)
     left = run.left_ms()
     end = run.projected_end().strftime("%H:%M")
     if m.ready:
-        return f"{clock_face(left)} · press space to start · ends {end} if started now"
+        waiting = "not started yet" if room else "press space to start"
+        return f"{clock_face(left)} · {waiting} · ends {end} if started now"
     time = f"{clock_face(left)} over" if m.over else f"{clock_face(left)} left"
     parts = ["PAUSED", time] if m.paused else [time]
     if m.warning:

@@ -92,7 +92,7 @@ class FollowScreen(Screen[None]):
             self._step_key = key  # a new view after every change to the file
             self._view.show_meeting(protocol, view.details)
             self._view.show_step(run, protocol.steps[run.step])
-        status = "The meeting has finished." if view.finished else status_line(run)
+        status = "The meeting has finished." if view.finished else status_line(run, room=True)
         if self.follower.facilitator_gone():
             status += " · the facilitator's app has stopped; waiting for it"
         self._view.show_time(run, status)

@@ -274,6 +274,7 @@ async def test_the_follow_view_shows_who_the_question_the_reminder_and_the_norms
         screen = screen_of(app, FollowScreen)
         await pilot.pause()
         assert text_of(app, "#context") == f"Presenter: Ana · Focusing question: {QUESTION}"
+        assert "not started yet" in text_of(app, "#status")  # nobody in the room presses space
         # The first step: the norms fill the room's screen by themselves.
         assert shown(app, "#norms-room") and not shown(app, "#clock")
         live.run.toggle()
