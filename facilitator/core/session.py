@@ -21,7 +21,7 @@ from .run import Run
 from .store.files import SessionFileError
 from .store.heartbeat import read_beat
 from .store.saver import Saver, cannot_save
-from .words import minutes_text
+from .words import clock_text
 
 if TYPE_CHECKING:
     from .store.record import SessionRecord
@@ -46,8 +46,8 @@ def plan_for(
     plan, result = fitted_plan(shapes, plan, details.fit_minutes)
     if not result.possible:
         raise FitError(
-            f"{protocol.name} cannot fit in {minutes_text(details.fit_minutes * 60)}: "
-            f"its steps need at least {minutes_text(result.total)} "
+            f"{protocol.name} cannot fit in {clock_text(details.fit_minutes * 60)}: "
+            f"its steps need at least {clock_text(result.total)} "
             "(the floors set by min_minutes); give it more time"
         )
     return shapes, plan, result

@@ -23,11 +23,6 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def minutes_text(seconds: float) -> str:
-    """A length in minutes for people, to a tenth: 300 → "5 min", 90 → "1.5 min"."""
-    return f"{round(seconds / 60, 1):g} min"
-
-
 def protocol_minutes(minutes: float) -> str:
     """Minutes as a protocol file gives them, exactly: 7.25 → "7.25 min"."""
     return f"{minutes:g} min"

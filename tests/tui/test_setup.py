@@ -46,7 +46,7 @@ async def test_setup_shows_the_fields_and_the_plan(make: AppFactory) -> None:
             assert field(screen, key).value == ""
         assert not screen.query("#field-people")  # no turns for each participant in tuning
         assert app.focused is field(screen, "group")
-        assert text_of(app, "#setup-plan") == "Planned: 67 min in 8 steps"
+        assert text_of(app, "#setup-plan") == "Planned: 1:07:00 in 8 steps"
         assert "Set up: Tuning Protocol" in [str(s.render()) for s in screen.query(".form-title")]
 
 
@@ -60,7 +60,7 @@ async def test_ctrl_s_starts_the_run_with_the_details(make: AppFactory, sessions
         field(screen, "question").value = "How do we give feedback?"
         field(screen, "fit").value = "60"
         await pilot.pause()
-        assert text_of(app, "#setup-plan") == "Planned: 60 min in 8 steps"
+        assert text_of(app, "#setup-plan") == "Planned: 1:00:00 in 8 steps"
         await pilot.press("ctrl+s")
         await pilot.pause()
         run_screen = app.screen
@@ -97,7 +97,7 @@ async def test_an_impossible_fit_says_why_and_does_not_start(make: AppFactory, s
         field(screen, "fit").value = "5"
         await pilot.pause()
         error = text_of(app, "#setup-error")
-        assert error.startswith("Tuning Protocol cannot fit in 5 min: its steps need at least")
+        assert error.startswith("Tuning Protocol cannot fit in 5:00: its steps need at least")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -141,7 +141,7 @@ async def test_run_with_each_participant_and_no_names_opens_setup(make: AppFacto
         field(screen, "people").value = ""
         field(screen, "participants").value = "Ana, Ben, Chi, Dev"
         await pilot.pause()
-        assert text_of(app, "#setup-plan") == "Planned: 37 min in 2 steps"
+        assert text_of(app, "#setup-plan") == "Planned: 37:00 in 2 steps"
         await pilot.press("ctrl+s")
         await pilot.pause()
         run_screen = app.screen
@@ -213,7 +213,7 @@ async def test_typing_minutes_to_fit_shows_each_steps_new_time_as_typed(
         await pilot.press("2")
         await pilot.pause()
         # 2 minutes cannot hold the floors: the one-line reason, before the meeting starts
-        assert fit_lines(app)[0].startswith("Fit test cannot fit in 2 min: its steps need at least")
+        assert fit_lines(app)[0].startswith("Fit test cannot fit in 2:00: its steps need at least")
         await pilot.press("0")
         await pilot.pause()
         assert fit_lines(app) == [
@@ -223,12 +223,12 @@ async def test_typing_minutes_to_fit_shows_each_steps_new_time_as_typed(
             "  Debrief [b]x[/b] 5:00 (no change)",
             "",
         ]
-        assert text_of(app, "#setup-plan") == "Planned: 20 min in 3 steps"
+        assert text_of(app, "#setup-plan") == "Planned: 20:00 in 3 steps"
         assert text_of(app, "#setup-error") == ""
         await pilot.press("backspace", "backspace")
         await pilot.pause()
         assert fit_lines(app) == []
-        assert text_of(app, "#setup-plan") == "Planned: 26 min in 3 steps"
+        assert text_of(app, "#setup-plan") == "Planned: 26:00 in 3 steps"
         # What was shown is what the meeting gets.
         await pilot.press(*"20", "ctrl+s")
         await pilot.pause()

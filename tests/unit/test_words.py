@@ -8,20 +8,10 @@ from facilitator.core.words import (
     clock_face,
     clock_text,
     drift_text,
-    minutes_text,
     planned_actual,
     plural,
     protocol_minutes,
 )
-
-
-def test_minutes_text_reads_like_a_person_would_say_it() -> None:
-    assert minutes_text(300) == "5 min"
-    assert minutes_text(90) == "1.5 min"
-    assert minutes_text(30) == "0.5 min"
-    assert minutes_text(100) == "1.7 min"
-    assert minutes_text(2042) == "34 min"  # not "34.0 min"
-    assert minutes_text(2045) == "34.1 min"
 
 
 def test_protocol_minutes_are_exact() -> None:

@@ -21,7 +21,7 @@ from ...core.plan import initial_plan
 from ...core.protocol import Protocol
 from ...core.session import Details, FitError, Session, plan_for
 from ...core.store.saver import SaveError, probe
-from ...core.words import minutes_text, protocol_minutes
+from ...core.words import clock_text, protocol_minutes
 from ..messages import MeetingReady, SetupCancelled
 from ..widgets.hanging_text import HangingText, Row
 
@@ -143,7 +143,7 @@ class SetupScreen(Screen[None]):
         protocol = self.found.protocol
         shapes, plan, _ = plan_for(protocol, details, people)
         total = sum(ms for units in plan for ms in units) / 1000
-        text = f"Planned: {minutes_text(total)} in {len(shapes)} steps"
+        text = f"Planned: {clock_text(total)} in {len(shapes)} steps"
         if protocol.has_each_participant and not (details.participants or people):
             text += " (turns for 1 person: give names or a number)"
         if details.fit_minutes is None:
