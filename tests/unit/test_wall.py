@@ -211,3 +211,28 @@ def test_moving_on_takes_the_norms_away_and_the_log_replays_it() -> None:
     assert run.showing(True) == ""
     run.finish()
     assert run.show(NORMS) is None
+
+
+# -- the agenda -------------------------------------------------------------------------------
+
+
+def test_a_step_passed_through_is_skipped_not_done_and_overrun_shows_the_overrun() -> None:
+    from facilitator.core.status import agenda_rows
+
+    run, clock = opened(
+        protocol([{"title": "A", "minutes": 2}, {"title": "B", "minutes": 2}, {"title": "C", "minutes": 2}])
+    )
+    run.toggle()
+    clock.advance(0.4)
+    run.next()  # A ran for less than a second: passed through
+    clock.advance(2 * 60 + 70)  # B runs 1:10 over
+    run.next()
+    rows = agenda_rows(run)
+    assert [r.state for r in rows] == ["skipped", "done", "current"]
+    assert rows[1].over and rows[1].overrun == "1:10"
+    assert rows[0].overrun == "" and not rows[0].over
+    from facilitator.tui.widgets.agenda import agenda_content
+
+    text = agenda_content(rows, 40).plain.splitlines()
+    assert text[0].startswith("–") and "✓" not in text[0]
+    assert text[1].startswith("✓") and text[1].endswith("2:00 +1:10 over")
