@@ -21,6 +21,7 @@ from .widgets.text_slots import TextSlots
 
 POLL_S = 0.5
 NARROW = 80
+TALL = 40
 
 
 class FollowScreen(Screen[None]):
@@ -55,6 +56,7 @@ class FollowScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+        self.set_class(self.size.height >= TALL, "-tall")  # room for the speaker's name at scale 2
 
     def action_projector(self) -> None:
         """Step, prompts and time fill the screen (the agenda steps aside), or back."""

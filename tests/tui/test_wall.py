@@ -218,20 +218,26 @@ async def test_finish_and_help_are_always_in_the_footer(make: AppFactory, size: 
 # -- readable at 80x24 ------------------------------------------------------------------------
 
 
-async def test_block_digits_are_at_least_five_rows_at_80x24(make: AppFactory) -> None:
-    app = make(RunProtocol("peeling-the-onion", DETAILS))
+@pytest.mark.parametrize(("protocol", "step"), [("peeling-the-onion", "3"), ("final-word", "1")])
+async def test_block_digits_are_at_least_five_rows_at_80x24(
+    make: AppFactory, protocol: str, step: str
+) -> None:
+    names = Details(presenter="Ana", focus_question=QUESTION, participants=["Ben", "Chiamaka", "Dee"])
+    app = make(RunProtocol(protocol, names))
     async with app.run_test(size=(80, 24)) as pilot:
         await steady(app, pilot)
         clock = app.screen.query_one("#clock", BigClock)
         await pilot.press("N")  # the norms aside: the step as the room sees it in later steps
         await pilot.pause()
         assert glyph_rows(clock) >= 5, clock.lines()
-        await pilot.press("3")  # a step taken in turns: the speaker's name above the clock
+        await pilot.press(step, "n")  # a step taken in turns: the speaker's name above the clock
         await pilot.pause()
+        assert app.screen.query_one("#speaker-name", BigName).text == "Chiamaka"
         assert glyph_rows(clock) >= 5, clock.lines()
         await pilot.press("f")
         await pilot.pause()
         assert glyph_rows(clock) >= 5, clock.lines()
+        assert glyph_rows(app.screen.query_one("#speaker-name", BigName)) >= 4
 
 
 async def test_at_160x50_the_spare_rows_go_to_the_name_and_the_notes(make: AppFactory) -> None:
