@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .protocol import EACH_PARTICIPANT, Protocol, Step
+from .status import who_text
 from .words import OVER_S, clock_text, protocol_minutes
 
 if TYPE_CHECKING:  # read only where sessions are: not on the way to a meeting's first frame
@@ -23,16 +24,6 @@ def step_minutes(step: Step) -> str:
     if step.turns == EACH_PARTICIPANT:
         return f"{protocol_minutes(step.minutes)} per person"
     return f"{step.turns} turns × {protocol_minutes(step.minutes)}"
-
-
-def who_text(step: Step) -> str:
-    """Who speaks and who stays silent, as one line."""
-    parts = []
-    if step.speakers:
-        parts.append("Speaking: " + ", ".join(step.speakers))
-    if step.silent:
-        parts.append("Silent: " + ", ".join(step.silent))
-    return " · ".join(parts)
 
 
 def total_text(protocol: Protocol) -> str:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from .checking import Rule
 from .clock import Clock
-from .fit import AdaptProposal, FitItem, GiveItem, fit, give_back, names_text, plan_changes
+from .fit import FitItem, fit
 from .plan import MIN_UNIT_MS, MINUTE_MS, StepShape
 from .words import OVER_S, clock_text
+
+if TYPE_CHECKING:
+    from .adapt import AdaptProposal
 
 MAX_UNIT_MS = 480 * MINUTE_MS
 
@@ -348,6 +351,8 @@ class Run:
         started), up to that plan and never past it; what is left over, the meeting ends early.
         Every remaining turn of a step taken in turns gets the same time.
         """
+        from .adapt import AdaptProposal, GiveItem, give_back, plan_changes  # when asked
+
         s = self.state
         if s.finished:
             return AdaptProposal("The meeting has finished: there is nothing to adapt.")
@@ -404,6 +409,8 @@ class Run:
     @staticmethod
     def _ahead_words(gap: int, given: int, names: list[str], *, reached: bool, cut: bool) -> str:
         """The headline when the meeting is ahead: what is given back, and how early it ends."""
+        from .adapt import names_text
+
         ahead = f"{clock_text(gap / 1000)} ahead of plan"
         early = gap - given
         ends = f"the meeting will end {clock_text(early / 1000)} early"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .details import Details
-from .protocol import Protocol
+from .protocol import Protocol, Step
 from .run import Run
 from .words import clock_face, clock_text, drift_text
 
@@ -69,6 +69,16 @@ def status_line(run: Run, *, room: bool = False) -> str:
     if run.state.finished:
         parts = ["FINISHED"]
     parts += [f"ends {end}", drift_text(run.drift_ms())]
+    return " · ".join(parts)
+
+
+def who_text(step: Step) -> str:
+    """Who speaks and who stays silent, as one line."""
+    parts = []
+    if step.speakers:
+        parts.append("Speaking: " + ", ".join(step.speakers))
+    if step.silent:
+        parts.append("Silent: " + ", ".join(step.silent))
     return " · ".join(parts)
 
 

@@ -5,19 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from facilitator.core.fit import (
-    MAX_UNIT_S,
-    UNIT_S,
-    AdaptProposal,
-    FitItem,
-    GiveItem,
-    StepChange,
-    fit,
-    give_back,
-    minimum_seconds,
-    names_text,
-    plan_changes,
-)
+from facilitator.core.adapt import AdaptProposal, GiveItem, StepChange, give_back, names_text, plan_changes
+from facilitator.core.fit import MAX_UNIT_S, UNIT_S, FitItem, fit, minimum_seconds
 
 
 def floor_of(item: FitItem) -> int:

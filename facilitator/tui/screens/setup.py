@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from ...core.adapt import plan_changes
 from ...core.clock import Clock
 from ...core.export import agenda_text
-from ...core.fit import plan_changes
 from ...core.library import Found
 from ...core.plan import initial_plan
 from ...core.protocol import Protocol

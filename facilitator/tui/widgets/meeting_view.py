@@ -16,10 +16,19 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from ...core.details import Details
-from ...core.export import who_text
 from ...core.protocol import Protocol, Step
 from ...core.run import NORMS, Run
-from ...core.status import Mood, context_line, mood, next_text, norms_text, speaker, status_line, step_heading
+from ...core.status import (
+    Mood,
+    context_line,
+    mood,
+    next_text,
+    norms_text,
+    speaker,
+    status_line,
+    step_heading,
+    who_text,
+)
 from ...core.words import clock_face
 from .agenda import Agenda
 from .big_clock import BigClock, BigName
