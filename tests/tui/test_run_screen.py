@@ -47,8 +47,8 @@ def view_of(app: FacilitatorApp) -> MeetingView:
 
 def speaker_of(app: FacilitatorApp) -> str:
     """The speaker in large type and the line under it, as "Ben · turn 2 of 4 · …" ("": none)."""
-    box = app.screen.query_one("#speaker-box")
-    if box.has_class("-empty"):
+    found = app.screen.query("#speaker-box")
+    if not found or found.first().has_class("-empty"):
         return ""
     name = app.screen.query_one("#speaker-name", BigName).text
     return f"{name} · {text_of(app, '#speaker-detail')}"

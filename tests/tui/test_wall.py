@@ -26,8 +26,12 @@ DETAILS = Details(presenter="Ana", focus_question=QUESTION, participants=["Ben",
 
 
 def shown(app: FacilitatorApp | FollowApp, selector: str) -> bool:
-    """Whether a widget is on screen: displayed, inside displayed boxes, and given rows."""
-    widget = app.screen.query_one(selector, Widget)
+    """Whether a widget is on screen: made, displayed, inside displayed boxes, and given rows
+    (the parts a meeting does not need are never made)."""
+    found = app.screen.query(selector)
+    if not found:
+        return False
+    widget = found.first(Widget)
     node: Widget | None = widget
     while isinstance(node, Widget):
         if not node.display:

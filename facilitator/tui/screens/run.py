@@ -129,17 +129,20 @@ class RunScreen(SavingMixin, Screen[None]):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield MeetingView(private=True, classes=" ".join(sorted(mood_classes(mood(self.run)))))
+        # Its classes are right from the start: a class changed after mounting restyles it all.
+        classes = mood_classes(mood(self.run))
+        if self.run.showing(bool(self.session.protocol.norms)) == NORMS:
+            classes.add("-norms")
+        yield MeetingView(private=True, classes=" ".join(sorted(classes)))
         with Column(id="bottom"):  # one box, so the 1 Hz repaint above does not render its parts
             with Vertical(id="notes-box"):
                 yield Static(Content("Notes for this step (e to write, Escape to leave)"), id="notes-label")
-            yield Static(id="save-warning")
+            yield Static(id="save-warning", classes="-empty")
         # The notes box's text area and the footer come in the frame after the first
         # (`first_frame_shown`): the room sees the step sooner (start-up time).
 
     def on_mount(self) -> None:
         self._view = self.query_one(MeetingView)
-        self.query_one("#save-warning").add_class("-empty")
         self._view.show_meeting(self.session.protocol, self.session.details)
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
@@ -377,7 +380,7 @@ class RunScreen(SavingMixin, Screen[None]):
 
     def action_projector(self) -> None:
         self.toggle_class("-projector")
-        self._view.set_class(self.has_class("-projector"), "-room")
+        self._view.set_room(self.has_class("-projector"))
         if self.has_class("-projector"):
             self.action_leave_notes()
 

@@ -97,22 +97,22 @@ class MeetingView(Column):
         super().__init__(id="meeting", classes=classes)
         self.private = private
         self._texts = TextSlots(self)
-        self._has_norms = False
+        self._norms = ""
+        self._made: dict[str, Static] = {}
+        self._speaker: tuple[BigName, Column] | None = None
 
     def compose(self) -> ComposeResult:
         with Row(id="heading"):
             yield Static(id="step-title")
             yield Static(id="step-number")
-        yield Static(id="reminder", classes="-empty")
+        # (#reminder comes here, when a step has one)
         with Row(id="status-row"):  # the band; the text is only as wide as it needs
             yield PlainLine(id="status")  # so the 1 Hz repaint stays next to the clock
-        yield Static(id="context", classes="-empty")
-        yield Static(id="norms-room")
+        # (#context, the presenter and the question, and #norms-room come here when needed:
+        # what a meeting does not show is never made, which keeps start-up short)
         with Row(id="body"):
             with Column(id="main"):
-                with Column(id="speaker-box", classes="-empty"):
-                    yield BigName(id="speaker-name")
-                    yield Static(id="speaker-detail")
+                # (#speaker-box comes here, in a step taken in turns)
                 yield BigClock(id="clock")
                 # The rest in boxes of their own: Textual renders every child of a box that
                 # holds a repainted widget, so the 1 Hz repaint of the clock and the status
@@ -125,36 +125,73 @@ class MeetingView(Column):
                         yield Static(id="prompts")
                         yield Static(id="next")
             with Column(id="side"), Vertical(id="side-box"):
-                yield Static(id="norms-side")
+                # (#norms-side comes here, when the norms are first shown)
                 yield Agenda(id="agenda")
                 if self.private:
                     yield Static(id="facilitator-notes")
 
     def on_mount(self) -> None:
         self._clock = self.query_one("#clock", BigClock)
-        self._speaker_name = self.query_one("#speaker-name", BigName)
-        self._speaker_box = self.query_one("#speaker-box")
         self._bar = self.query_one(StepBar)
         self._agenda = self.query_one(Agenda)
 
+    def _put(self, name: str, text: str) -> None:
+        """Text in one of the parts made only once there is something to show in them."""
+        widget = self._made.get(name)
+        if widget is None:
+            if not text:
+                return
+            widget = self._made[name] = Static(id=name)
+            if name == "reminder":
+                self.mount(widget, after=self.query_one("#heading"))
+            elif name == "context":
+                self.mount(widget, after=self.query_one("#status-row"))
+            elif name == "norms-room":
+                self.mount(widget, before=self.query_one("#body"))
+            else:  # norms-side
+                self.query_one("#side-box").mount(widget, before=self._agenda)
+            self._texts.bind(f"#{name}", widget)
+        self._texts.set(f"#{name}", text)
+
+    def _show_norms(self) -> None:
+        """The norms where this view shows them: over the body in the room's views, above the
+        agenda on the facilitator's own (CSS shows each only with `-norms`)."""
+        self._put("norms-room" if self.has_class("-room") else "norms-side", self._norms)
+
+    def set_room(self, room: bool) -> None:
+        """The room's own view (projector) or the facilitator's."""
+        self.set_class(room, "-room")
+        self._show_norms()
+
     def show_meeting(self, protocol: Protocol, details: Details) -> None:
         """What holds for the whole meeting: who presents, the question, the norms."""
-        self._texts.set("#context", context_line(details))
-        norms = norms_text(protocol)
-        self._has_norms = bool(norms)
-        self._texts.set("#norms-room", norms)
-        self._texts.set("#norms-side", norms)
+        self._put("context", context_line(details))
+        self._norms = norms_text(protocol)
+        self._show_norms()
+
+    def _show_speaker(self, name: str | None) -> None:
+        """The speaker's name in large type, or nothing outside a step taken in turns."""
+        if self._speaker is None:
+            if name is None:
+                return
+            big, detail = BigName(id="speaker-name"), Static(id="speaker-detail")
+            box = Column(big, detail, id="speaker-box")
+            self.query_one("#main").mount(box, before=self._clock)
+            self._texts.bind("#speaker-detail", detail)
+            self._speaker = (big, box)
+        big, box = self._speaker
+        box.set_class(name is None, "-empty")
+        big.text = name or ""
 
     def show_step(self, run: Run, step: Step) -> None:
         """What belongs to the step: after moving to another step or turn."""
         texts = self._texts
         texts.set("#step-title", step.title)
         texts.set("#step-number", step_heading(run))
-        texts.set("#reminder", step.reminder)
+        self._put("reminder", step.reminder)
         texts.set("#who", who_text(step))
         who = speaker(run)
-        self._speaker_box.set_class(who is None, "-empty")
-        self._speaker_name.text = "" if who is None else who.name
+        self._show_speaker(None if who is None else who.name)
         texts.set("#prompts", "\n".join(f"• {p}" for p in step.prompts))
         texts.set("#next", next_text(run))
         if self.private:
@@ -168,7 +205,8 @@ class MeetingView(Column):
         self._clock.text = clock_face(left)
         self._texts.set("#status", status_line(run) if status is None else status)
         who = speaker(run)
-        self._texts.set("#speaker-detail", "" if who is None else who.detail)
+        if self._speaker is not None:
+            self._texts.set("#speaker-detail", "" if who is None else who.detail)
         self._bar.show(
             run.unit_planned_ms(run.step, run.turn) / 1000, run.unit_ran_ms(run.step, run.turn) / 1000
         )
@@ -176,7 +214,7 @@ class MeetingView(Column):
         wanted = mood_classes(m)
         for name in MOOD_CLASSES:
             self.set_class(name in wanted, name)
-        self.set_class(run.showing(self._has_norms) == NORMS, "-norms")
+        self.set_class(run.showing(bool(self._norms)) == NORMS, "-norms")
         self._agenda.show(run)
         return m
 

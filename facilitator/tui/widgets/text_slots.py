@@ -18,6 +18,10 @@ class TextSlots:
         self._shown: dict[str, str] = {}
         self._widgets: dict[str, Static] = {}
 
+    def bind(self, selector: str, widget: Static) -> None:
+        """Name a widget that was made after the screen (mounted when first needed)."""
+        self._widgets[selector] = widget
+
     def set(self, selector: str, text: str) -> None:
         old = self._shown.get(selector)
         if old == text:
