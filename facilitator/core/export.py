@@ -361,6 +361,9 @@ def session_markdown(record: SessionRecord) -> str:
         f"|  | **Total** | **{clock_text(outcome.planned_at_start)}** | **{clock_text(outcome.planned)}** | "
         f"**{clock_text(outcome.actual)}** |  |"
     )
+    if record.commitments:
+        out += ["", "## Commitments", ""]
+        out += [f"- {_md(line)}" for line in commitment_lines(record)]
     out += ["", "## Notes"]
     for step, saved in zip(outcome.steps, record.steps, strict=True):
         out += ["", f"### {step.number}. {_md(step.title)}", ""]
@@ -373,6 +376,16 @@ def session_markdown(record: SessionRecord) -> str:
             out.append("")
         out.append(saved.notes.strip() if saved.notes.strip() else "*(no notes)*")
     return "\n".join(out).rstrip() + "\n"
+
+
+def commitment_lines(record: SessionRecord) -> list[str]:
+    """Each commitment made in the meeting, with the step it was made at."""
+    titles = [step.title for step in record.steps]
+    lines = []
+    for made in record.commitments:
+        at = titles[made.step - 1] if 0 < made.step <= len(titles) else f"step {made.step}"
+        lines.append(f"{made.line()} (made at {made.step}. {at})")
+    return lines
 
 
 def turn_words(step: StepOutcome, number: int, turn: TurnRecord) -> str:

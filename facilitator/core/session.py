@@ -24,6 +24,7 @@ from .store.saver import Saver, cannot_save
 from .words import clock_text
 
 if TYPE_CHECKING:
+    from .commitments import Commitment
     from .store.record import SessionRecord
 
 __all__ = ["Details", "FitError", "Session", "begin", "plan_for", "resume_session"]
@@ -62,6 +63,7 @@ class Session:
         self.run = run
         self.started_at = started_at
         self.notes: dict[int, str] = {}
+        self.commitments: list[Commitment] = []
         self.path: Path | None = None
 
     @classmethod
@@ -79,6 +81,7 @@ class Session:
 
         session = cls(record.protocol, record.details, run_from_record(record, clock), record.started_at)
         session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
+        session.commitments = list(record.commitments)
         session.path = path
         return session
 
@@ -88,11 +91,37 @@ class Session:
 
         self.notes[step] = clean_text(text)
 
+    def commit(self, who: str, what: str, due: str) -> Commitment:
+        """Keep a commitment made now, at the current step (the texts tidied to one plain line).
+        Its id is the session file's name and a number, so it stays the same in later files."""
+        from .commitments import Commitment, tidy  # when the first one is made
+
+        what = tidy(what)
+        if not what:
+            raise ValueError("a commitment needs what will be done")
+        stem = self.path.stem if self.path else self.started_at.strftime("%Y-%m-%d-%H%M%S")
+        taken = {c.id for c in self.commitments}
+        number = len(self.commitments) + 1
+        while f"{stem}-{number}" in taken:
+            number += 1
+        made = Commitment(
+            id=f"{stem}-{number}",
+            who=tidy(who),
+            what=what,
+            due=tidy(due),
+            step=self.run.step + 1,
+            made_at=self.run.clock.wall(),
+        )
+        self.commitments.append(made)
+        return made
+
     def record(self, completed: bool = False) -> SessionRecord:
         """The record as it stands now, ready to write."""
         from .store.record import record_of
 
-        return record_of(self.run, self.protocol, self.details, self.notes, self.started_at, completed)
+        return record_of(
+            self.run, self.protocol, self.details, self.notes, self.started_at, completed, self.commitments
+        )
 
 
 def resume_session(path: Path, clock: Clock) -> tuple[Session, str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from ..checking import Invalid, Rule, check, parse_toml_text, plain
+from ..commitments import Commitment
 from ..details import Details
 from ..plan import StepShape, shape_of
 from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
@@ -80,6 +81,7 @@ class SessionRecord(Details):
     protocol: CheckedProtocol
     steps: list[StepRecord]
     events: list[Event] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
 
     @property
     def details(self) -> Details:
@@ -113,6 +115,7 @@ def record_of(
     notes: dict[int, str],
     started_at: datetime,
     completed: bool = False,
+    commitments: list[Commitment] | None = None,
 ) -> SessionRecord:
     """The record of a run as it stands now."""
     now = run.now_ms()
@@ -154,6 +157,7 @@ def record_of(
         protocol=protocol,
         steps=steps,
         events=list(run.events),
+        commitments=list(commitments or []),
     )
 
 

@@ -68,6 +68,7 @@ KEYS = (
     ("e", "write notes for this step; Escape leaves the notes box"),
     ("f", "projector view on/off (notes and facilitator notes hidden)"),
     ("N", "show the norms to the room, or take them away"),
+    ("c", "a commitment: who will do what, by when (saved at once)"),
     ("t", "light / dark theme"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),

@@ -92,6 +92,9 @@ class RunScreen(SavingMixin, Screen[None]):
             key_display="N",
             tooltip="Norms: show them to the room, or hide them",
         ),
+        Binding(
+            "c", "commitment", "Commit", id="commitment", tooltip="Commitment: who will do what, by when"
+        ),
         Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
         Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
         Binding("escape", "leave_notes", "Leave notes", show=False, id="leave-notes"),
@@ -144,6 +147,7 @@ class RunScreen(SavingMixin, Screen[None]):
     def on_mount(self) -> None:
         self._view = self.query_one(MeetingView)
         self._view.show_meeting(self.session.protocol, self.session.details)
+        self._view.show_commitments(len(self.session.commitments))
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
         if not self._first_screen:  # opened from setup or the picker: the app is on screen
@@ -323,6 +327,28 @@ class RunScreen(SavingMixin, Screen[None]):
         run = self.run
         showing = run.showing(bool(self.session.protocol.norms)) == NORMS
         self._after(run.show("" if showing else NORMS))
+
+    def action_commitment(self) -> None:
+        """The form for a commitment; it is saved at once."""
+        if self.has_class("-projector"):
+            self.notify("Commitments are written off the wall: press f to leave the projector view first.")
+            return
+        from .commitment import CommitmentScreen, Typed
+
+        def made(typed: Typed | None) -> None:
+            if typed is None:
+                return
+            try:
+                made = self.session.commit(*typed)
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.save()
+            self._view.show_commitments(len(self.session.commitments))
+            self.notify(f"Commitment kept: {made.line()}", title="Commitment", markup=False)
+
+        step = self.session.protocol.steps[self.run.step]
+        self.app.push_screen(CommitmentScreen(step.title, self.session.details.participants), made)
 
     def action_restart(self) -> None:
         def answer(yes: bool | None) -> None:

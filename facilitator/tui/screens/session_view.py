@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from ...core.export import (
     MeetingOutcome,
     StepOutcome,
+    commitment_lines,
     listed,
     outcome_of,
     session_markdown,
@@ -116,6 +117,7 @@ class SessionScreen(Screen[None]):
             ("Plan", outcome.plan_words()),
             ("Skipped", skipped_words(outcome)),
             ("Adapted", listed(outcome.adapted, StepOutcome.change_words)),
+            ("Commitments", "\n".join(commitment_lines(record))),
             ("File", self.path.name),
         ]
         return [(label, value) for label, value in rows if value]

@@ -68,6 +68,7 @@ class MeetingView(Column):
         #side { width: 1fr; min-width: 30; max-width: 64; }
         #side-box { padding: 0 1; border-left: vkey $panel; }
         #norms-side { display: none; height: auto; text-style: bold; margin-bottom: 1; }
+        #commitments-count { height: auto; margin-top: 1; color: $text-muted; }
         #speaker-box { height: auto; }
         #speaker-name { height: 4; color: $text; }
         #speaker-detail { height: auto; text-style: bold; }
@@ -148,6 +149,8 @@ class MeetingView(Column):
                 self.mount(widget, after=self.query_one("#status-row"))
             elif name == "norms-room":
                 self.mount(widget, before=self.query_one("#body"))
+            elif name == "commitments-count":
+                self.query_one("#side-box").mount(widget, after=self._agenda)
             else:  # norms-side
                 self.query_one("#side-box").mount(widget, before=self._agenda)
             self._texts.bind(f"#{name}", widget)
@@ -168,6 +171,12 @@ class MeetingView(Column):
         self._put("context", context_line(details))
         self._norms = norms_text(protocol)
         self._show_norms()
+
+    def show_commitments(self, count: int) -> None:
+        """How many commitments the meeting has made, under the agenda (the facilitator's view
+        only: the room sees commitments only when they are shown to it)."""
+        if self.private:
+            self._put("commitments-count", f"Commitments: {count} (c adds one)" if count else "")
 
     def _show_speaker(self, name: str | None) -> None:
         """The speaker's name in large type, or nothing outside a step taken in turns."""

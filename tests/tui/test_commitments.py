@@ -1,0 +1,81 @@
+"""The commitment form on the run screen: c opens it, Tab moves, Enter saves, Escape cancels."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from facilitator.core.session import Details
+from facilitator.tui.screens.commitment import CommitmentScreen
+from facilitator.tui.screens.run import RunScreen
+from facilitator.tui.start import RunProtocol
+
+from .conftest import AppFactory, run_screen, saved, spy_notify, text_of, wait_for
+
+TEAM = RunProtocol("ten-tenets", Details(group="Grade 5", participants=["Ben", "Chi"]))
+
+
+async def open_form(app, pilot) -> CommitmentScreen:  # noqa: ANN001
+    await wait_for(pilot, "the footer", lambda: app.screen.query("FooterKey"))
+    await pilot.press("c")
+    await wait_for(pilot, "the form", lambda: isinstance(app.screen, CommitmentScreen))
+    form = app.screen
+    assert isinstance(form, CommitmentScreen)
+    return form
+
+
+async def test_c_tab_and_enter_keep_a_commitment_at_once(make: AppFactory) -> None:
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        form = await open_form(app, pilot)
+        assert form.focused is form.query_one("#commit-who", Input)
+        await pilot.press(*"Ben", "tab", *"Try [b]exit[/b] tickets", "tab", *"next meeting", "enter")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        screen = run_screen(app)
+        (made,) = screen.session.commitments
+        assert (made.who, made.what, made.due, made.step) == (
+            "Ben",
+            "Try [b]exit[/b] tickets",
+            "next meeting",
+            4,
+        )
+        record = await saved(app, pilot)
+        assert record.commitments == [made]
+        assert text_of(app, "#commitments-count") == "Commitments: 1 (c adds one)"
+
+
+async def test_escape_cancels_and_keeps_nothing(make: AppFactory) -> None:
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_form(app, pilot)
+        await pilot.press(*"Ben", "tab", *"Something", "escape")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        assert run_screen(app).session.commitments == []
+        assert not app.screen.query("#commitments-count")
+
+
+async def test_enter_without_what_says_what_is_needed_and_keeps_what_was_typed(make: AppFactory) -> None:
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = await open_form(app, pilot)
+        await pilot.press(*"Ben", "enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert "the second field is needed" in str(form.query_one("#commit-problem").render())
+        assert form.query_one("#commit-who", Input).value == "Ben"
+        assert form.focused is form.query_one("#commit-what", Input)
+        await pilot.press(*"Read the chapter", "enter")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        assert [c.what for c in run_screen(app).session.commitments] == ["Read the chapter"]
+
+
+async def test_no_form_on_the_wall(make: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, "the footer", lambda: app.screen.query("FooterKey"))
+        said = spy_notify(app, monkeypatch)
+        await pilot.press("f", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert said and "press f to leave the projector view first" in said[-1]
