@@ -121,6 +121,17 @@ def build_parser() -> Parser:
     sessions.add_argument("--json", action="store_true", help="as JSON, for other tools")
     _sessions_option(sessions, argparse.SUPPRESS)
 
+    commitments = sub.add_parser(
+        "commitments",
+        help="the open commitments of earlier meetings (or all of them)",
+        description="Commitments made in meetings, where each stands after every later "
+        "meeting's check-in: open (never checked), carried on, done or dropped.",
+    )
+    commitments.add_argument("--group", metavar="G", help="only this group's (as named at setup)")
+    commitments.add_argument("--all", action="store_true", help="done and dropped ones too")
+    commitments.add_argument("--json", action="store_true", help="as JSON, for other tools")
+    _sessions_option(commitments, argparse.SUPPRESS)
+
     stats = sub.add_parser(
         "stats",
         help="across sessions: typical length, which steps run over",
@@ -275,6 +286,61 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_commitments(args: argparse.Namespace) -> int:
+    from .core.commitments import fold
+    from .core.store.catalog import records
+
+    folder = sessions_dir(args.sessions_dir)
+    meetings, problems = records(folder)
+    states = fold(meetings)
+    if args.group is not None:
+        wanted = args.group.strip().casefold()
+        states = [s for s in states if s.group.strip().casefold() == wanted]
+    if not args.all:
+        states = [s for s in states if s.is_open]
+    for problem in problems:
+        print(f"facilitator: skipped {problem}", file=sys.stderr)
+    if args.json:
+        out = [
+            {
+                "id": s.commitment.id,
+                "who": s.commitment.who,
+                "what": s.commitment.what,
+                "due": s.commitment.due,
+                "status": s.status,
+                "note": s.note,
+                "group": s.group,
+                "made_in": s.meeting,
+                "made_at": s.commitment.made_at.isoformat(),
+                "reviewed_in": s.reviewed_in,
+            }
+            for s in states
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return OK
+    whose = f" of {args.group}" if args.group else ""
+    if not states:
+        print(f"No {'' if args.all else 'open '}commitments{whose} in {folder}")
+        return OK
+    rows = [("MADE", "GROUP", "WHO", "WHAT", "BY", "STATUS")]
+    for s in states:
+        status = s.status if s.status != "carried" else "carried on"
+        rows.append(
+            (
+                s.made_on.strftime("%Y-%m-%d"),
+                s.group,
+                s.commitment.who,
+                s.commitment.what,
+                s.commitment.due,
+                status + (f": {s.note}" if s.note else ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    return OK
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from .core.stats import protocol_stats, stats_text
 
@@ -375,6 +441,7 @@ COMMANDS = {
     "show": cmd_show,
     "validate": cmd_validate,
     "sessions": cmd_sessions,
+    "commitments": cmd_commitments,
     "stats": cmd_stats,
     "follow": cmd_room,
     "serve": cmd_room,

@@ -1,11 +1,15 @@
 """Commitments: what someone promised to do by when, made in a meeting so the team can
-return to it next time. Declared once: the session file holds them as `[[commitments]]`."""
+return to it next time, and the check-ins of later meetings on them. Declared once: a session
+file holds the ones it made as `[[commitments]]` and its check-ins as `[[commitment_reviews]]`;
+no earlier file is ever rewritten. Where each stands is the fold of every file (`fold`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from .checking import STRICT, Rule
 from .protocol import CONTROL
@@ -60,3 +64,71 @@ def tidy(text: str) -> str:
     """What was typed in a form, as one plain line: control characters and line breaks go,
     spaces around are trimmed, and it is cut at MAX_TEXT characters."""
     return " ".join(CONTROL.sub(" ", text).split())[:MAX_TEXT]
+
+
+Status = Literal["done", "carried", "dropped"]
+STATUSES: tuple[Status, ...] = ("done", "carried", "dropped")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommitmentReview:
+    """A later meeting's check-in on an earlier commitment, kept in the later meeting's file."""
+
+    id: Said
+    """The id of the commitment reviewed."""
+    status: Status
+    note: Said = ""
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CommitmentState:
+    """Where a commitment stands after every meeting so far."""
+
+    commitment: Commitment
+    group: str
+    meeting: str
+    """The file of the meeting it was made in."""
+    made_on: datetime
+    status: str = "open"
+    """ "open" (never reviewed), or the last review's: "done", "carried", "dropped"."""
+    note: str = ""
+    reviewed_in: str = ""
+    """The file of the meeting that last reviewed it."""
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be done: never reviewed, or carried on."""
+        return self.status in ("open", "carried")
+
+
+class Meeting(typing.Protocol):
+    """What the fold needs of a session file's record."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def commitments(self) -> list[Commitment]: ...
+    @property
+    def commitment_reviews(self) -> list[CommitmentReview]: ...
+
+
+def fold(meetings: Iterable[tuple[str, Meeting]]) -> list[CommitmentState]:
+    """Every commitment's state, from the files (name, record) of a team's meetings: made in
+    one, reviewed in later ones, the latest review winning. The files are taken in date order
+    (then by name), so the answer is the same whatever order they are read in."""
+    ordered = sorted(meetings, key=lambda item: (item[1].started_at.timestamp(), item[0]))
+    states: dict[str, CommitmentState] = {}
+    reviews: list[tuple[float, int, str, CommitmentReview]] = []
+    for position, (name, record) in enumerate(ordered):
+        for made in record.commitments:
+            states.setdefault(made.id, CommitmentState(made, record.group, name, record.started_at))
+        for review in record.commitment_reviews:
+            reviews.append((review.at.timestamp(), position, name, review))
+    for _, _, name, review in sorted(reviews, key=lambda r: (r[0], r[1], r[2], r[3].id)):
+        state = states.get(review.id)
+        if state is not None:
+            states[review.id] = replace(state, status=review.status, note=review.note, reviewed_in=name)
+    return sorted(states.values(), key=lambda s: (s.made_on.timestamp(), s.meeting, s.commitment.id))

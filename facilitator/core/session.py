@@ -24,7 +24,7 @@ from .store.saver import Saver, cannot_save
 from .words import clock_text
 
 if TYPE_CHECKING:
-    from .commitments import Commitment
+    from .commitments import Commitment, CommitmentReview, Status
     from .store.record import SessionRecord
 
 __all__ = ["Details", "FitError", "Session", "begin", "plan_for", "resume_session"]
@@ -64,6 +64,8 @@ class Session:
         self.started_at = started_at
         self.notes: dict[int, str] = {}
         self.commitments: list[Commitment] = []
+        self.reviews: list[CommitmentReview] = []
+        """This meeting's check-ins on commitments of earlier meetings."""
         self.path: Path | None = None
 
     @classmethod
@@ -82,6 +84,7 @@ class Session:
         session = cls(record.protocol, record.details, run_from_record(record, clock), record.started_at)
         session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
         session.commitments = list(record.commitments)
+        session.reviews = list(record.commitment_reviews)
         session.path = path
         return session
 
@@ -115,12 +118,28 @@ class Session:
         self.commitments.append(made)
         return made
 
+    def review(self, commitment_id: str, status: Status, note: str = "") -> CommitmentReview:
+        """Check in on an earlier meeting's commitment: done, carried on or dropped. Kept in
+        this meeting's file; reviewing one again replaces this meeting's earlier answer."""
+        from .commitments import CommitmentReview, tidy
+
+        made = CommitmentReview(id=commitment_id, status=status, note=tidy(note), at=self.run.clock.wall())
+        self.reviews = [r for r in self.reviews if r.id != commitment_id] + [made]
+        return made
+
     def record(self, completed: bool = False) -> SessionRecord:
         """The record as it stands now, ready to write."""
         from .store.record import record_of
 
         return record_of(
-            self.run, self.protocol, self.details, self.notes, self.started_at, completed, self.commitments
+            self.run,
+            self.protocol,
+            self.details,
+            self.notes,
+            self.started_at,
+            completed,
+            self.commitments,
+            self.reviews,
         )
 
 

@@ -97,3 +97,122 @@ def test_the_export_lists_the_commitments(tmp_path: Path) -> None:
     assert "- Ben: Try exit tickets \\| with 7B (by next meeting) (made at 4. One commitment each)" in part
     empty, _ = meeting(tmp_path / "other")
     assert "## Commitments" not in session_markdown(load_record(save(empty)))
+
+
+# -- the fold across meetings -----------------------------------------------------------------
+
+
+def three_meetings(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Three Ten Tenets meetings of one group a week apart: commitments made in the first,
+    checked in on in the second and third."""
+    protocol = find("ten-tenets", load_library(cwd=Path("/nonexistent"), env={})).protocol
+    clock = FakeClock()
+    folder = tmp_path / "s"
+    ids: list[str] = []
+    for week in range(3):
+        session = Session.new(protocol, Details(group="Grade 5", participants=["Ben", "Chi"]), clock)
+        begin(session, folder)
+        session.run.toggle()
+        if week == 0:
+            ids = [
+                session.commit("Ben", "Try exit tickets", "next meeting").id,
+                session.commit("Chi", "Share the rubric", "").id,
+                session.commit("Ben", "Visit 8C", "").id,
+            ]
+        elif week == 1:
+            session.review(ids[0], "carried", "half done")
+            session.review(ids[1], "done")
+            session.review(ids[2], "dropped", "no cover")
+            session.commit("Chi", "Bring two essays", "Friday")
+        else:
+            session.review(ids[0], "done")
+        clock.advance(60)
+        session.run.finish()
+        save(session)
+        clock.advance(7 * 86400)
+    return folder, ids
+
+
+def test_made_carried_then_done_across_three_meetings(tmp_path: Path) -> None:
+    from facilitator.core.commitments import fold
+    from facilitator.core.store.catalog import records
+
+    folder, ids = three_meetings(tmp_path)
+    meetings, problems = records(folder)
+    assert problems == [] and len(meetings) == 3
+    states = {s.commitment.id: s for s in fold(meetings)}
+    assert [states[i].status for i in ids] == ["done", "done", "dropped"]
+    assert states[ids[2]].note == "no cover"
+    assert states[ids[0]].reviewed_in == meetings[2][0]  # the last check-in wins
+    assert states[ids[0]].meeting == meetings[0][0]  # made in the first
+    open_ones = [s.commitment.what for s in fold(meetings) if s.is_open]
+    assert open_ones == ["Bring two essays"]
+    # No earlier file was rewritten: the first still holds only what it made.
+    first = load_record(folder / meetings[0][0])
+    assert len(first.commitments) == 3 and first.commitment_reviews == []
+
+
+def test_the_fold_is_the_same_whatever_order_the_files_are_read_in(tmp_path: Path) -> None:
+    import itertools
+
+    from facilitator.core.commitments import fold
+    from facilitator.core.store.catalog import records
+
+    folder, _ = three_meetings(tmp_path)
+    meetings, _ = records(folder)
+    answers = {
+        tuple((s.commitment.id, s.status, s.note) for s in fold(list(order)))
+        for order in itertools.permutations(meetings)
+    }
+    assert len(answers) == 1
+
+
+def test_after_the_second_meeting_the_first_commitment_is_carried_and_open(tmp_path: Path) -> None:
+    from facilitator.core.commitments import fold
+    from facilitator.core.store.catalog import records
+
+    folder, ids = three_meetings(tmp_path)
+    meetings, _ = records(folder)
+    states = {s.commitment.id: s for s in fold(meetings[:2])}
+    assert states[ids[0]].status == "carried" and states[ids[0]].is_open
+    assert states[ids[0]].note == "half done"
+
+
+def test_reviewing_twice_in_one_meeting_keeps_the_second_answer(tmp_path: Path) -> None:
+    session, _ = meeting(tmp_path)
+    session.review("x-1", "done")
+    session.review("x-1", "dropped", "changed our minds")
+    assert [(r.id, r.status, r.note) for r in session.reviews] == [("x-1", "dropped", "changed our minds")]
+
+
+def test_facilitator_commitments_lists_the_open_ones_and_all(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from facilitator.cli import main
+
+    folder, _ = three_meetings(tmp_path)
+    assert main(["commitments", "--sessions-dir", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["MADE", "GROUP", "WHO", "WHAT", "BY", "STATUS"]
+    assert len(out) == 2 and "Bring two essays" in out[1] and out[1].endswith("open")
+    assert main(["commitments", "--all", "--json", "--group", "grade 5", "--sessions-dir", str(folder)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["what"], d["status"]) for d in data] == [
+        ("Try exit tickets", "done"),
+        ("Share the rubric", "done"),
+        ("Visit 8C", "dropped"),
+        ("Bring two essays", "open"),
+    ]
+    assert main(["commitments", "--group", "Other team", "--sessions-dir", str(folder)]) == 0
+    assert "No open commitments of Other team" in capsys.readouterr().out
+
+
+def test_a_broken_file_is_reported_and_the_others_still_count(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from facilitator.cli import main
+
+    folder, _ = three_meetings(tmp_path)
+    (folder / "broken.toml").write_text("status = [", encoding="utf-8")
+    assert main(["commitments", "--sessions-dir", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "Bring two essays" in captured.out
+    assert "facilitator: skipped" in captured.err and "broken.toml" in captured.err

@@ -283,3 +283,20 @@ def resumable(folder: Path) -> list[Unfinished]:
             except SessionFileError:
                 continue
     return found
+
+
+def records(folder: Path) -> tuple[list[tuple[str, SessionRecord]], list[str]]:
+    """Every session file of a folder read in full, as (file name, record), and one line per
+    file that could not be read (the others are read all the same)."""
+    found: list[tuple[str, SessionRecord]] = []
+    problems: list[str] = []
+    try:
+        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".toml") and e.is_file())
+    except OSError as exc:
+        return [], [f"{folder}: cannot be read ({exc.strerror})"]
+    for name in names:
+        try:
+            found.append((name, load_record(folder / name)))
+        except SessionFileError as exc:
+            problems.append(str(exc))
+    return found, problems

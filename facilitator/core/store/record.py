@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from ..checking import Invalid, Rule, check, parse_toml_text, plain
-from ..commitments import Commitment
+from ..commitments import Commitment, CommitmentReview
 from ..details import Details
 from ..plan import StepShape, shape_of
 from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
@@ -82,6 +82,7 @@ class SessionRecord(Details):
     steps: list[StepRecord]
     events: list[Event] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    commitment_reviews: list[CommitmentReview] = field(default_factory=list)
 
     @property
     def details(self) -> Details:
@@ -116,6 +117,7 @@ def record_of(
     started_at: datetime,
     completed: bool = False,
     commitments: list[Commitment] | None = None,
+    reviews: list[CommitmentReview] | None = None,
 ) -> SessionRecord:
     """The record of a run as it stands now."""
     now = run.now_ms()
@@ -158,6 +160,7 @@ def record_of(
         steps=steps,
         events=list(run.events),
         commitments=list(commitments or []),
+        commitment_reviews=list(reviews or []),
     )
 
 
