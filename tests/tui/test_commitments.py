@@ -79,3 +79,65 @@ async def test_no_form_on_the_wall(make: AppFactory, monkeypatch: pytest.MonkeyP
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
         assert said and "press f to leave the projector view first" in said[-1]
+
+
+# -- the check-in -------------------------------------------------------------------------------
+
+
+async def test_check_in_marks_earlier_commitments_in_this_meeting_s_file_only(
+    make: AppFactory,
+    tmp_path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    from facilitator.core.commitments import fold
+    from facilitator.core.store.catalog import records
+    from facilitator.core.store.record import load_record
+    from facilitator.tui.screens.checkin import CheckInScreen
+
+    first = make(TEAM)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await open_form(first, pilot)
+        await pilot.press(*"Ben", "tab", *"Try exit tickets", "enter")
+        await wait_for(pilot, "the run screen", lambda: isinstance(first.screen, RunScreen))
+        await open_form(first, pilot)
+        await pilot.press(*"Chi", "tab", *"Share the rubric", "enter")
+        await wait_for(pilot, "the run screen", lambda: isinstance(first.screen, RunScreen))
+        earlier = await saved(first, pilot)
+        earlier_path = run_screen(first).session.path
+        await pilot.press("ctrl+q")
+    assert earlier_path is not None
+    before = earlier_path.read_bytes()
+
+    second = make(TEAM)
+    async with second.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, "the footer", lambda: second.screen.query("FooterKey"))
+        await pilot.press("C")
+        await wait_for(pilot, "the check-in", lambda: isinstance(second.screen, CheckInScreen))
+        await pilot.press("n", *"half done", "enter", "c")  # Ben's: carried on, with a note
+        await pilot.press("d")  # Chi's: done
+        await pilot.press("escape")
+        await wait_for(pilot, "the run screen", lambda: isinstance(second.screen, RunScreen))
+        record = await saved(second, pilot)
+        assert [(r.status, r.note) for r in record.commitment_reviews] == [
+            ("carried", "half done"),
+            ("done", ""),
+        ]
+        assert {r.id for r in record.commitment_reviews} == {c.id for c in earlier.commitments}
+    assert earlier_path.read_bytes() == before  # the earlier file is never rewritten
+    assert load_record(earlier_path).commitment_reviews == []
+    states = fold(records(earlier_path.parent)[0])
+    assert [(s.commitment.who, s.status, s.is_open) for s in states] == [
+        ("Ben", "carried", True),
+        ("Chi", "done", False),
+    ]
+
+
+async def test_check_in_with_nothing_open_says_so(make: AppFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, "the footer", lambda: app.screen.query("FooterKey"))
+        said = spy_notify(app, monkeypatch)
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert said == ["No open commitments from Grade 5's earlier meetings."]

@@ -69,6 +69,7 @@ KEYS = (
     ("f", "projector view on/off (notes and facilitator notes hidden)"),
     ("N", "show the norms to the room, or take them away"),
     ("c", "a commitment: who will do what, by when (saved at once)"),
+    ("C", "check in on the group's open commitments from earlier meetings"),
     ("t", "light / dark theme"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),

@@ -28,6 +28,8 @@ from .run_saving import SavingMixin
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
+    from ...core.commitments import Status
+
 KEY_WORDS = {"right": "→", "left": "←", "equals_sign": "=", "plus": "+", "minus": "-"}
 """Keys as people write them, for the command palette."""
 
@@ -94,6 +96,14 @@ class RunScreen(SavingMixin, Screen[None]):
         ),
         Binding(
             "c", "commitment", "Commit", id="commitment", tooltip="Commitment: who will do what, by when"
+        ),
+        Binding(
+            "C",
+            "check_in",
+            "Check in",
+            id="check-in",
+            tooltip="Check in on earlier commitments",
+            key_display="C",
         ),
         Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
         Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
@@ -349,6 +359,35 @@ class RunScreen(SavingMixin, Screen[None]):
 
         step = self.session.protocol.steps[self.run.step]
         self.app.push_screen(CommitmentScreen(step.title, self.session.details.participants), made)
+
+    def action_check_in(self) -> None:
+        """The group's open commitments from earlier meetings: done, carried on or dropped."""
+        if self.has_class("-projector"):
+            self.notify("The check-in is done off the wall: press f to leave the projector view first.")
+            return
+        from ...core.commitments import fold
+        from ...core.store.catalog import records
+        from .checkin import CheckInScreen
+
+        group = self.session.details.group.strip().casefold()
+        mine = self.session.path.name if self.session.path else ""
+        meetings, _ = records(self.saver.folder)
+        reviewed = {r.id: r.status for r in self.session.reviews}
+        earlier = [
+            s
+            for s in fold([m for m in meetings if m[0] != mine])
+            if s.group.strip().casefold() == group and (s.is_open or s.commitment.id in reviewed)
+        ]
+        if not earlier:
+            whose = f"{self.session.details.group}'s" if group else "this group's (no group was named)"
+            self.notify(f"No open commitments from {whose} earlier meetings.", markup=False)
+            return
+
+        def mark(commitment_id: str, status: Status, note: str) -> None:
+            self.session.review(commitment_id, status, note)
+            self.save()
+
+        self.app.push_screen(CheckInScreen(earlier, reviewed, mark))
 
     def action_restart(self) -> None:
         def answer(yes: bool | None) -> None:
