@@ -11,12 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from facilitator.core.store.record import load_record
-from facilitator.tui.screens.dialogs import HangingText
 from facilitator.tui.screens.picker import PickerScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.start import RunProtocol
 from facilitator.tui.widgets.big_clock import BigName
+from facilitator.tui.widgets.hanging_text import HangingText
 
 from .conftest import AppFactory, screen_of, settle, text_of
 
@@ -273,3 +273,49 @@ async def test_the_agenda_wraps_with_its_items_indented_under_their_text(
         assert lines[norm + 1].startswith("    ") and lines[norm + 1].strip()
         purpose = next(i for i, line in enumerate(lines) if line.startswith("To see each"))
         assert lines[purpose + 1].strip() and not lines[purpose + 1].startswith(" ")
+
+
+# -- a group that met before --------------------------------------------------------------------
+
+
+def earlier_meeting(sessions: Path) -> None:
+    from facilitator.core.clock import FakeClock
+    from facilitator.core.library import find, load_library
+    from facilitator.core.session import Details, Session, begin
+    from facilitator.core.store.saver import Saver
+
+    protocol = find("ten-tenets", load_library(cwd=Path("/nonexistent"), env={})).protocol
+    details = Details(
+        group="Grade 5 team", presenter="Ana", facilitator="Ben", participants=["Ana", "Ben", "Chi"]
+    )
+    session = Session.new(protocol, details, FakeClock())
+    begin(session, sessions)
+    session.run.toggle()
+    session.commit("Ben", "Try exit tickets with [b]7B[/b]", "next meeting")
+    session.run.finish()
+    assert session.path is not None
+    Saver(sessions, session.path).save(3, session.record(completed=True))
+
+
+async def test_a_group_that_met_before_gets_its_roster_suggestions_and_open_commitments(
+    make: AppFactory, sessions: Path
+) -> None:
+    earlier_meeting(sessions)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_setup(app, pilot)
+        await pilot.press(*"grade 5 team")
+        await pilot.pause()
+        assert field(screen, "participants").value == "Ana, Ben, Chi"
+        assert field(screen, "presenter").value == "Ben"  # Ana presented last time
+        assert field(screen, "facilitator").value == "Ana"  # Ben facilitated last time
+        team = "\n".join(str(line) for line in screen.query_one("#setup-team", HangingText).lines(100))
+        assert "1 earlier meeting" in team
+        assert "Ben: Try exit tickets with [b]7B[/b] (by next meeting)" in team  # as typed
+        # The facilitator changes a suggestion: it stays, whatever the group becomes.
+        field(screen, "presenter").value = "Chi"
+        field(screen, "group").value = "Year 9"
+        await pilot.pause()
+        assert field(screen, "presenter").value == "Chi"
+        assert field(screen, "participants").value == ""  # setup's own suggestion follows the group
+        assert screen.query_one("#setup-team", HangingText).lines(100) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,9 +22,12 @@ from ...core.plan import initial_plan
 from ...core.protocol import Protocol
 from ...core.session import Details, FitError, Session, plan_for
 from ...core.store.saver import SaveError, probe
-from ...core.words import clock_text, protocol_minutes
+from ...core.words import clock_text, plural, protocol_minutes
 from ..messages import MeetingReady, SetupCancelled
 from ..widgets.hanging_text import HangingText, Row
+
+if TYPE_CHECKING:
+    from ...core.store.record import SessionRecord
 
 FIELDS = (
     ("group", "Group", "e.g. Grade 5 team"),
@@ -76,11 +80,15 @@ class SetupScreen(Screen[None]):
         self.found = found
         self.details = details
         self.people = people
+        self._meetings: list[tuple[str, SessionRecord]] | None = None
+        self._suggested: dict[str, str] = {}
+        """What setup filled in itself from the group's earlier meetings, per field."""
 
     def compose(self) -> ComposeResult:
         protocol = self.found.protocol
         with Horizontal(id="setup"):
             with VerticalScroll(id="setup-agenda"):
+                yield HangingText(id="setup-team")  # the group's open commitments, when it met before
                 yield HangingText(id="setup-fit")  # each step's time after fitting, when asked for
                 yield HangingText(agenda_rows(protocol), id="setup-agenda-text")
             with VerticalScroll(id="setup-form"):
@@ -175,6 +183,52 @@ class SetupScreen(Screen[None]):
             error.update("")
         if event is not None and event.input.id == "field-fit":
             self.query_one("#setup-agenda").scroll_home(animate=False)
+
+    def earlier_meetings(self) -> list[tuple[str, SessionRecord]]:
+        """The session files of the sessions folder, read once (those that cannot be read are
+        left out here: `facilitator sessions` reports them)."""
+        if self._meetings is None:
+            from ...core.store.catalog import records
+
+            self._meetings = records(self.sessions_dir)[0]
+        return self._meetings
+
+    @on(Input.Changed, "#field-group")
+    def group_changed(self, event: Input.Changed) -> None:
+        """A group that met before: its participants as last time, the suggested presenter and
+        facilitator (who has not had the role for longest), and its open commitments. Fields the
+        facilitator typed in are left alone; what setup suggested follows the group."""
+        from ...core.commitments import fold
+        from ...core.team import roster, same_group
+
+        group = event.value.strip()
+        meetings = self.earlier_meetings() if group else []
+        found = roster([record for _, record in meetings], group)
+        for key, value in (
+            ("participants", ", ".join(found.participants)),
+            ("presenter", found.presenter),
+            ("facilitator", found.facilitator),
+        ):
+            fields = self.query(f"#field-{key}")
+            if not fields:
+                continue
+            field = fields.first(Input)
+            if field.value in ("", self._suggested.get(key, "")):
+                field.value = value
+                self._suggested[key] = value
+        rows: list[Row] = []
+        if found.meetings:
+            rows.append(
+                Row(f"{group}: {plural(found.meetings, 'earlier meeting')} in this folder", style="bold")
+            )
+            open_ones = [s for s in fold(meetings) if s.is_open and same_group(s.group, group)]
+            if open_ones:
+                rows.append(Row("Open commitments (C on the run screen checks in on them):", style="bold"))
+                for state in open_ones:
+                    made = state.made_on.strftime("%Y-%m-%d")
+                    rows.append(Row(f"{state.commitment.line()} · from {made}", "• ", 2))
+            rows.append(Row(""))
+        self.query_one("#setup-team", HangingText).update(rows)
 
     @on(Input.Submitted)
     def next_field(self) -> None:
