@@ -374,6 +374,8 @@ def session_markdown(record: SessionRecord) -> str:
             out.append(f"- Turn {turn_number}{who}: {turn_words(step, turn_number, turn)}")
         if saved.turns:
             out.append("")
+        if saved.ratings:
+            out += [f"- Rated {_md(item)}: {value:g}" for item, value in saved.ratings.items()] + [""]
         out.append(saved.notes.strip() if saved.notes.strip() else "*(no notes)*")
     return "\n".join(out).rstrip() + "\n"
 

@@ -24,6 +24,7 @@ EACH_PARTICIPANT = "each participant"
 EVERYONE = "everyone"
 DEFAULT_ROLES = ("facilitator", "presenter", "participants")
 DEFAULT_WARN_MINUTES = 1
+DEFAULT_RATING_SCALE = 4
 """How long before a step ends the room is warned, when the protocol does not say."""
 
 # C0 and C1 controls (ESC starts terminal sequences) and the bidi embedding, override and
@@ -70,6 +71,23 @@ def _warn(value: float) -> float:
         raise ValueError("must be 0 (no warning) or more")
     if value > MAX_MINUTES:
         raise ValueError(f"must be at most {MAX_MINUTES}")
+    return value
+
+
+def _items(items: list[str]) -> list[str]:
+    for item in items:
+        if not item.strip():
+            raise ValueError("an item to rate must not be blank")
+    if len({item.strip().casefold() for item in items}) != len(items):
+        raise ValueError("names an item twice")
+    if len(items) > 30:
+        raise ValueError("has more than 30 items to rate")
+    return items
+
+
+def _scale(value: int) -> int:
+    if not 2 <= value <= 10:
+        raise ValueError(f"must be from 2 to 10 (got {value})")
     return value
 
 
@@ -131,6 +149,9 @@ class Step:
     """The rule the room keeps during the step, one line: shown under the title in every view."""
     warn_minutes: WarnMinutes | None = None
     """Warn this long before the step (or each turn) ends; None: the protocol's warning."""
+    ratings: Annotated[list[Line], STRICT, Rule(_items)] = field(default_factory=list)
+    """What the team rates at this step (one number per item, 1 to `rating_scale`)."""
+    rating_scale: Annotated[int, STRICT, Rule(_scale)] = DEFAULT_RATING_SCALE
 
     @property
     def in_turns(self) -> bool:

@@ -65,6 +65,8 @@ class Session:
         self.notes: dict[int, str] = {}
         self.commitments: list[Commitment] = []
         self.reviews: list[CommitmentReview] = []
+        self.ratings: dict[int, dict[str, float]] = {}
+        """The team's ratings, per step (from 0), of the items the step rates."""
         """This meeting's check-ins on commitments of earlier meetings."""
         self.path: Path | None = None
 
@@ -85,6 +87,7 @@ class Session:
         session.notes = {i: step.notes for i, step in enumerate(record.steps) if step.notes}
         session.commitments = list(record.commitments)
         session.reviews = list(record.commitment_reviews)
+        session.ratings = {i: dict(step.ratings) for i, step in enumerate(record.steps) if step.ratings}
         session.path = path
         return session
 
@@ -127,6 +130,26 @@ class Session:
         self.reviews = [r for r in self.reviews if r.id != commitment_id] + [made]
         return made
 
+    def rate(self, step: int, values: dict[str, float | None]) -> None:
+        """The team's ratings at a step (from 0): one decimal, within the step's scale; None
+        takes an item's rating away. Raises ValueError for an item or number out of place."""
+        rated = self.protocol.steps[step]
+        scale = rated.rating_scale
+        kept = dict(self.ratings.get(step, {}))
+        for item, value in values.items():
+            if item not in rated.ratings:
+                raise ValueError(f'"{item}" is not rated at this step')
+            if value is None:
+                kept.pop(item, None)
+                continue
+            if not 1 <= value <= scale:  # also refuses nan
+                raise ValueError(f"{item}: give a number from 1 to {scale}")
+            kept[item] = round(value, 1)
+        if kept:
+            self.ratings[step] = {item: kept[item] for item in rated.ratings if item in kept}
+        else:
+            self.ratings.pop(step, None)
+
     def record(self, completed: bool = False) -> SessionRecord:
         """The record as it stands now, ready to write."""
         from .store.record import record_of
@@ -140,6 +163,7 @@ class Session:
             completed,
             self.commitments,
             self.reviews,
+            self.ratings,
         )
 
 

@@ -141,3 +141,42 @@ async def test_check_in_with_nothing_open_says_so(make: AppFactory, monkeypatch:
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
         assert said == ["No open commitments from Grade 5's earlier meetings."]
+
+
+# -- ratings ------------------------------------------------------------------------------------
+
+
+async def test_v_takes_the_team_s_ratings_and_keeps_them_at_once(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.tui.screens.rating import RatingScreen
+
+    app = make(TEAM)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, "the footer", lambda: app.screen.query("FooterKey"))
+        said = spy_notify(app, monkeypatch)
+        await pilot.press("v")  # the opening rates nothing
+        assert said[-1].startswith("This step has nothing to rate")
+        await pilot.press("2", "v")
+        await wait_for(pilot, "the ratings form", lambda: isinstance(app.screen, RatingScreen))
+        await pilot.press(*"3", "tab", *"2,5", "tab", *"9")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RatingScreen)  # 9 is outside 1 to 4: the form stays, and says so
+        assert "Collaborative inquiry: 9 is outside 1 to 4" in str(form.query_one("#rate-problem").render())
+        await pilot.press("backspace", "2")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        record = await saved(app, pilot)
+        assert record.steps[1].ratings == {
+            "Collective autonomy": 3.0,
+            "Collective efficacy": 2.5,
+            "Collaborative inquiry": 2.0,
+        }
+        await pilot.press("v")  # again: what was given is filled in
+        await wait_for(pilot, "the ratings form", lambda: isinstance(app.screen, RatingScreen))
+        assert app.screen.query_one("#rate-1", Input).value == "2.5"
+        await pilot.press("escape")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        assert run_screen(app).session.ratings[1]["Collective efficacy"] == 2.5

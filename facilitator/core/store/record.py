@@ -42,6 +42,15 @@ def _not_negative(value: int) -> int:
 Seconds = Annotated[int, Rule(_not_negative)]
 
 
+def _rating(value: float) -> float:
+    if not (0 <= value <= 10):  # also refuses nan
+        raise ValueError("must be a number from 0 to 10")
+    return value
+
+
+Rating = Annotated[float, Rule(_rating)]
+
+
 @dataclass(frozen=True, kw_only=True)
 class TurnRecord:
     """One turn of a step taken in turns."""
@@ -60,6 +69,8 @@ class StepRecord:
     actual_seconds: Seconds
     notes: str = ""
     turns: list[TurnRecord] | None = None
+    ratings: dict[str, Rating] | None = None
+    """The team's rating of each item the step rates (only those rated)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +129,7 @@ def record_of(
     completed: bool = False,
     commitments: list[Commitment] | None = None,
     reviews: list[CommitmentReview] | None = None,
+    ratings: dict[int, dict[str, float]] | None = None,
 ) -> SessionRecord:
     """The record of a run as it stands now."""
     now = run.now_ms()
@@ -140,6 +152,7 @@ def record_of(
                 actual_seconds=round(run.step_ran_ms(i, now) / 1000),
                 notes=clean_text(notes.get(i, "")),
                 turns=turns,
+                ratings=dict((ratings or {})[i]) if (ratings or {}).get(i) else None,
             )
         )
     finished = [e for e in run.events if e.kind == "finish"]

@@ -70,6 +70,7 @@ KEYS = (
     ("N", "show the norms to the room, or take them away"),
     ("c", "a commitment: who will do what, by when (saved at once)"),
     ("C", "check in on the group's open commitments from earlier meetings"),
+    ("v", "ratings: the team's rating of the items this step rates"),
     ("t", "light / dark theme"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),

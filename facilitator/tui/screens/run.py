@@ -105,6 +105,7 @@ class RunScreen(SavingMixin, Screen[None]):
             tooltip="Check in on earlier commitments",
             key_display="C",
         ),
+        Binding("v", "rate", "Rate", id="rate", tooltip="Ratings: the team's rating of this step's items"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
         Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
         Binding("escape", "leave_notes", "Leave notes", show=False, id="leave-notes"),
@@ -284,6 +285,8 @@ class RunScreen(SavingMixin, Screen[None]):
             count = len(run.shapes)
             if int(str(parameters[0])) > count:
                 return f"There is no step {parameters[0]}: this protocol has {plural(count, 'step')}."
+        if action == "rate" and not self.session.protocol.steps[run.step].ratings:
+            return "This step has nothing to rate (a protocol names the items with `ratings`)."
         if action == "norms" and not self.session.protocol.norms:
             return "This protocol has no norms to show."
         return None
@@ -388,6 +391,31 @@ class RunScreen(SavingMixin, Screen[None]):
             self.save()
 
         self.app.push_screen(CheckInScreen(earlier, reviewed, mark))
+
+    def action_rate(self) -> None:
+        """The form for the team's ratings of this step's items; saved at once."""
+        if self.has_class("-projector"):
+            self.notify("Ratings are typed off the wall: press f to leave the projector view first.")
+            return
+        from .rating import RatingScreen, Typed
+
+        index = self.run.step
+        step = self.session.protocol.steps[index]
+
+        def rated(values: Typed | None) -> None:
+            if values is None:
+                return
+            try:
+                self.session.rate(index, values)
+            except ValueError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+            self.save()
+            count = len(self.session.ratings.get(index, {}))
+            self.notify(f"Ratings kept: {count} of {len(step.ratings)}", title="Ratings")
+
+        given = self.session.ratings.get(index, {})
+        self.app.push_screen(RatingScreen(step.title, step.ratings, step.rating_scale, given), rated)
 
     def action_restart(self) -> None:
         def answer(yes: bool | None) -> None:
