@@ -121,6 +121,21 @@ def build_parser() -> Parser:
     sessions.add_argument("--json", action="store_true", help="as JSON, for other tools")
     _sessions_option(sessions, argparse.SUPPRESS)
 
+    team = sub.add_parser(
+        "team",
+        help="the groups that met, or one group's history: meetings, roles, commitments, ratings",
+        description="Without GROUP: every group with its meeting count and last meeting. With "
+        "GROUP: its meetings and protocols, who presented and facilitated when, its commitments "
+        "(made, done, carried on, dropped, and the share kept), and each rated item across the "
+        "meetings.",
+    )
+    team.add_argument("group", nargs="?", metavar="GROUP", help="a group as named at setup")
+    team.add_argument("--json", action="store_true", help="as JSON, for other tools")
+    team.add_argument(
+        "--csv", action="store_true", help="the group's ratings, one per line, for a spreadsheet"
+    )
+    _sessions_option(team, argparse.SUPPRESS)
+
     commitments = sub.add_parser(
         "commitments",
         help="the open commitments of earlier meetings (or all of them)",
@@ -286,6 +301,91 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_team(args: argparse.Namespace) -> int:
+    from .core.store.catalog import records
+    from .core.team import groups, history
+
+    folder = sessions_dir(args.sessions_dir)
+    meetings, problems = records(folder)
+    for problem in problems:
+        print(f"facilitator: skipped {problem}", file=sys.stderr)
+    if not args.group:
+        if args.csv:
+            raise UsageError("--csv needs a GROUP: the ratings are one group's")
+        found = groups([record for _, record in meetings])
+        if args.json:
+            out = [{"group": g.name, "meetings": g.meetings, "last": g.last.isoformat()} for g in found]
+            print(json.dumps(out, indent=2, ensure_ascii=False))
+        elif not found:
+            print(f"No groups in {folder} (a group is named at setup, or with run --group)")
+        else:
+            width = max(len(g.name) for g in found)
+            print(f"{'GROUP'.ljust(width)}  MEETINGS  LAST")
+            for g in found:
+                print(f"{g.name.ljust(width)}  {str(g.meetings).ljust(8)}  {g.last.strftime('%Y-%m-%d')}")
+        return OK
+    told = history(meetings, args.group)
+    if not told.meetings:
+        raise UsageError(f'no meetings of "{args.group}" in {folder} (facilitator team lists the groups)')
+    if args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["date", "meeting", "item", "rating", "scale"])
+        for rated in told.rated:
+            for when, name, value in rated.values:
+                writer.writerow([when.date().isoformat(), name, rated.item, f"{value:g}", rated.scale])
+        return OK
+    if args.json:
+        told_out: dict[str, object] = {
+            "group": told.group,
+            "meetings": [
+                {
+                    "date": record.started_at.isoformat(),
+                    "file": name,
+                    "protocol": record.protocol_name,
+                    "presenter": record.presenter,
+                    "facilitator": record.facilitator,
+                }
+                for name, record in told.meetings
+            ],
+            "commitments": told.commitments,
+            "ratings": {
+                rated.item: [{"date": when.isoformat(), "rating": value} for when, _, value in rated.values]
+                for rated in told.rated
+            },
+        }
+        print(json.dumps(told_out, indent=2, ensure_ascii=False))
+        return OK
+    print(f"{told.group}: {len(told.meetings)} meeting{'s' if len(told.meetings) != 1 else ''}")
+    print()
+    for _, record in told.meetings:
+        roles = [
+            f"{role} {who}"
+            for role, who in (("presented:", record.presenter), ("facilitated:", record.facilitator))
+            if who
+        ]
+        print(
+            f"  {record.started_at.strftime('%Y-%m-%d')}  {record.protocol_name}"
+            + (f"  ({', '.join(roles)})" if roles else "")
+        )
+    c = told.commitments
+    print()
+    share = told.kept_share
+    kept = f", {round(share * 100)}% kept" if share is not None else ""
+    print(
+        f"Commitments: {c['made']} made: {c['done']} done, {c['carried']} carried on, "
+        f"{c['dropped']} dropped, {c['open']} not yet checked{kept}"
+    )
+    if told.rated:
+        print()
+        print("Ratings across the meetings (first → last, one bar per meeting):")
+        width = max(len(r.item) for r in told.rated)
+        for rated in told.rated:
+            print(f"  {rated.item.ljust(width)}  {rated.trend()}")
+    return OK
+
+
 def cmd_commitments(args: argparse.Namespace) -> int:
     from .core.commitments import fold
     from .core.store.catalog import records
@@ -442,6 +542,7 @@ COMMANDS = {
     "validate": cmd_validate,
     "sessions": cmd_sessions,
     "commitments": cmd_commitments,
+    "team": cmd_team,
     "stats": cmd_stats,
     "follow": cmd_room,
     "serve": cmd_room,

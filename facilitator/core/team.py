@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Protocol as Shape
+
+if TYPE_CHECKING:
+    from .store.record import SessionRecord
 
 
 class Meeting(Shape):
@@ -73,3 +77,94 @@ def roster(meetings: Sequence[Meeting], group: str) -> Roster:
     presenter = _longest_since(people, presented)
     facilitator = _longest_since(people, facilitated, skip=presenter)
     return Roster(people, presenter, facilitator, len(mine))
+
+
+# -- the history of a team ----------------------------------------------------------------------
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group as the sessions folder knows it."""
+
+    name: str
+    meetings: int
+    last: datetime
+
+
+def groups(meetings: Sequence[Meeting]) -> list[Group]:
+    """Every group named at setup, with its meeting count and last meeting, most recent first."""
+    found: dict[str, list[Meeting]] = {}
+    for meeting in meetings:
+        if meeting.group.strip():
+            found.setdefault(" ".join(meeting.group.split()).casefold(), []).append(meeting)
+    out = []
+    for items in found.values():
+        latest = max(items, key=lambda m: m.started_at.timestamp())
+        out.append(Group(" ".join(latest.group.split()), len(items), latest.started_at))
+    return sorted(out, key=lambda g: (-g.last.timestamp(), g.name.casefold()))
+
+
+def sparkline(values: Sequence[float], scale: int) -> str:
+    """One bar per value, from 1 (lowest) to `scale` (highest): "▂▄▆█"."""
+    bars = []
+    for value in values:
+        share = (value - 1) / max(1, scale - 1)
+        bars.append(BARS[max(0, min(len(BARS) - 1, round(share * (len(BARS) - 1))))])
+    return "".join(bars)
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One rated item across a team's meetings, oldest first."""
+
+    item: str
+    scale: int
+    values: list[tuple[datetime, str, float]]
+    """(meeting date, meeting file, rating)."""
+
+    def trend(self) -> str:
+        """ "2.0 → 3.5 ▂▅▆" (first and last, and a bar per meeting)."""
+        numbers = [value for _, _, value in self.values]
+        head = f"{numbers[0]:g}" if len(numbers) == 1 else f"{numbers[0]:g} → {numbers[-1]:g}"
+        return f"{head}  {sparkline(numbers, self.scale)}"
+
+
+@dataclass(frozen=True)
+class History:
+    """A team's meetings, roles, commitments and ratings, oldest first."""
+
+    group: str
+    meetings: list[tuple[str, SessionRecord]]
+    commitments: dict[str, int]
+    """How many ended up open, carried, done, dropped (and "made" in all)."""
+    rated: list[Rated]
+
+    @property
+    def kept_share(self) -> float | None:
+        """The share of commitments done, of those made (None: none made)."""
+        made = self.commitments.get("made", 0)
+        return self.commitments.get("done", 0) / made if made else None
+
+
+def history(meetings: Sequence[tuple[str, SessionRecord]], group: str) -> History:
+    """A group's history from the session files (name, record) of its folder."""
+    from .commitments import fold
+
+    mine = sorted(
+        ((name, record) for name, record in meetings if same_group(record.group, group)),
+        key=lambda item: (item[1].started_at.timestamp(), item[0]),
+    )
+    counts = {"made": 0, "open": 0, "carried": 0, "done": 0, "dropped": 0}
+    for state in fold(mine):
+        counts["made"] += 1
+        counts[state.status] += 1
+    items: dict[str, Rated] = {}
+    for name, record in mine:
+        for step, saved in zip(record.protocol.steps, record.steps, strict=True):
+            for item, value in (saved.ratings or {}).items():
+                rated = items.setdefault(item, Rated(item, step.rating_scale, []))
+                rated.values.append((record.started_at, name, value))
+    shown = " ".join(mine[-1][1].group.split()) if mine else group
+    return History(shown, list(mine), counts, list(items.values()))
