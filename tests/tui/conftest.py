@@ -18,6 +18,8 @@ from facilitator.tui.app import FacilitatorApp, make_app
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.start import Options, Pick, Start
 
+from ..conftest import machine_file
+
 AppFactory = Callable[..., FacilitatorApp]
 
 S = TypeVar("S", bound=Screen[Any])
@@ -46,6 +48,7 @@ def session_file(screen: RunScreen) -> Path:
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own config dir and working directory, and no protocol/session env."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    machine_file(tmp_path / "config")
     monkeypatch.delenv("FACILITATOR_PROTOCOLS", raising=False)
     monkeypatch.delenv("FACILITATOR_SESSIONS_DIR", raising=False)
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)

@@ -225,10 +225,10 @@ def test_files_are_private_and_a_new_directory_is_0700(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_file_name_has_date_time_protocol_and_group(tmp_path: Path) -> None:
+def test_file_name_has_date_time_protocol_group_and_this_computer_s_tag(tmp_path: Path) -> None:
     record, _, _ = make_record()
     path = create_session_file(tmp_path, record)
-    assert path.name == "2026-11-23_1400_tuning_grade-5-team.toml"
+    assert path.name == "2026-11-23_1400_tuning_grade-5-team_test.toml"
     assert path.parent == tmp_path
 
 

@@ -57,12 +57,42 @@ def slug(text: str, limit: int = 40) -> str:
     return out[:limit].rstrip("-")
 
 
-def session_name(started_at: datetime, protocol_id: str, group: str) -> str:
-    """Date, time, protocol and group, slugged: `2026-11-23_1405_tuning_grade-5-team`."""
+def session_name(started_at: datetime, protocol_id: str, group: str, machine: str = "") -> str:
+    """Date, time, protocol, group and this computer's tag, slugged:
+    `2026-11-23_1405_tuning_grade-5-team_k3f9`. The tag keeps two laptops that save in one
+    shared folder in the same minute from ever choosing the same name."""
     parts = [started_at.strftime("%Y-%m-%d_%H%M"), slug(protocol_id) or "protocol"]
     if slug(group):
         parts.append(slug(group))
+    if slug(machine):
+        parts.append(slug(machine))
     return "_".join(parts)
+
+
+_TAG = re.compile(r"[a-z0-9]{4}")
+
+
+def machine_tag() -> str:
+    """Four letters and digits for this computer (this user's installation), made at random
+    once and kept in the user's config directory (a new one each time if it cannot be kept).
+    Read when a session file is made, once a meeting."""
+    import secrets
+
+    import platformdirs
+
+    path = Path(platformdirs.user_config_dir("facilitator")) / "machine"
+    try:
+        kept = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        kept = ""
+    if _TAG.fullmatch(kept):
+        return kept
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o or 1/l to mix up when read aloud
+    made = "".join(secrets.choice(alphabet) for _ in range(4))
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(made + "\n", encoding="ascii")
+    return made
 
 
 def _write_temp(folder: Path, name: str, text: str) -> Path:

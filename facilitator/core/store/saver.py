@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from .files import ensure_dir, identity, replace_file, session_name, write_new_file
+from .files import ensure_dir, identity, machine_tag, replace_file, session_name, write_new_file
 
 if TYPE_CHECKING:
     from .record import SessionRecord
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def create_session_file(folder: Path, record: SessionRecord) -> Path:
     """Write a new session file under a name no other file has; never overwrites."""
-    base = session_name(record.started_at, record.protocol.id, record.group)
+    base = session_name(record.started_at, record.protocol.id, record.group, machine_tag())
     return write_new_file(folder, base, record.to_toml())
 
 
