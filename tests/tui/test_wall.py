@@ -325,3 +325,20 @@ async def test_the_follow_view_has_the_projector_toggle(
         await pilot.press("f")
         await pilot.pause()
         assert shown(app, "#agenda")
+
+
+async def test_the_help_lists_every_key_within_an_80x24_screen(make: AppFactory) -> None:
+    from facilitator.tui.screens.dialogs import HelpScreen
+
+    app = make(RunProtocol("tuning"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steady(app, pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, "the help", lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog", Widget)
+        assert dialog.region.x >= 0 and dialog.region.right <= 80 and dialog.region.bottom <= 24
+        assert dialog.max_scroll_y == 0  # nothing hidden below
+        text = str(app.screen.query_one("#help-text").render())
+        for key in ("N ", "c ", "C ", "v ", "q "):
+            assert f"\n{key}" in text
