@@ -250,6 +250,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Rows as aligned columns; the last column is not padded."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+
+
 def cmd_sessions(args: argparse.Namespace) -> int:
     from .core.export import against_plan
     from .core.store.catalog import Catalog
@@ -292,9 +299,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 s.name,
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    print_table(rows)
     for s in found:
         if s.problem:
             print(f"facilitator: unreadable session {s.problem}", file=sys.stderr)
@@ -435,9 +440,7 @@ def cmd_commitments(args: argparse.Namespace) -> int:
                 status + (f": {s.note}" if s.note else ""),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    print_table(rows)
     return OK
 
 

@@ -9,35 +9,18 @@ import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from .checking import STRICT, Rule
-from .protocol import CONTROL
+from .protocol import CONTROL, PlainText, Title
+from .run import Count
 
 MAX_TEXT = 500
 """The longest who, what or due a commitment keeps (a sentence, not an essay)."""
 
 
-def _plain(text: str) -> str:
-    if CONTROL.search(text):
-        raise ValueError("contains a control character; only plain text is allowed")
-    return text
-
-
-def _said(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be blank")
-    return text
-
-
-Said = Annotated[str, STRICT, Rule(_plain)]
-What = Annotated[str, STRICT, Rule(_plain), Rule(_said)]
-
-
-def _step(value: int) -> int:
-    if value < 1:
-        raise ValueError("must be at least 1")
-    return value
+Said = PlainText
+What = Title  # plain text, not blank
+Step = Count
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +33,7 @@ class Commitment:
     what: What
     due: Said = ""
     """Free text ("next meeting") or a date."""
-    step: Annotated[int, Rule(_step)]
+    step: Step
     made_at: datetime
 
     def line(self) -> str:
