@@ -15,7 +15,7 @@ from . import __version__
 from .core.details import Details
 from .core.library import NotFoundError, find, load_library, load_protocol
 from .core.protocol import ProtocolError
-from .core.store.files import SessionFileError, session_path, sessions_dir, write_private
+from .core.store.files import SessionFileError, session_path, sessions_dirs, write_private
 from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
 
 OK, INVALID, USAGE = 0, 1, 2
@@ -38,8 +38,10 @@ def _sessions_option(parser: argparse.ArgumentParser, default: object = None) ->
     parser.add_argument(
         "--sessions-dir",
         metavar="DIR",
+        action="append",
         default=default,
-        help="where session files are saved (default: $FACILITATOR_SESSIONS_DIR or ./sessions)",
+        help="where session files are saved (default: $FACILITATOR_SESSIONS_DIR or ./sessions); "
+        "give it again to read more folders too (new sessions go in the first)",
     )
 
 
@@ -250,6 +252,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _folders_text(folders: Sequence[Path]) -> str:
+    return " and ".join(str(f) for f in folders)
+
+
 def print_table(rows: Sequence[Sequence[str]]) -> None:
     """Rows as aligned columns; the last column is not padded."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
@@ -259,20 +265,21 @@ def print_table(rows: Sequence[Sequence[str]]) -> None:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from .core.export import against_plan
-    from .core.store.catalog import Catalog
+    from .core.store.catalog import gather
     from .core.words import clock_text
 
-    folder = sessions_dir(args.sessions_dir)
-    found = Catalog(folder).summaries()
+    folders = sessions_dirs(args.sessions_dir)
+    gathered = gather(folders)
+    found = [s for _, s in gathered]
     if args.json:
         print(
             json.dumps(
-                [s.to_json() | {"path": str(folder / s.name)} for s in found], indent=2, ensure_ascii=False
+                [s.to_json() | {"path": str(path)} for path, s in gathered], indent=2, ensure_ascii=False
             )
         )
         return OK
     if not found:
-        print(f"No sessions in {folder}")
+        print(f"No sessions in {_folders_text(folders)}")
         return OK
     # From the head of each file alone: the plan at the end (the plan at the start and the
     # skipped steps need the event log: `facilitator export` and `review` show them).
@@ -307,17 +314,18 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def cmd_team(args: argparse.Namespace) -> int:
-    from .core.store.catalog import records
+    from .core.store.catalog import meetings
     from .core.team import groups, history
 
-    folder = sessions_dir(args.sessions_dir)
-    meetings, problems = records(folder)
+    folders = sessions_dirs(args.sessions_dir)
+    folder = _folders_text(folders)
+    found_meetings, problems = meetings(folders)
     for problem in problems:
         print(f"facilitator: skipped {problem}", file=sys.stderr)
     if not args.group:
         if args.csv:
             raise UsageError("--csv needs a GROUP: the ratings are one group's")
-        found = groups([record for _, record in meetings])
+        found = groups(found_meetings)
         if args.json:
             out = [{"group": g.name, "meetings": g.meetings, "last": g.last.isoformat()} for g in found]
             print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -329,7 +337,7 @@ def cmd_team(args: argparse.Namespace) -> int:
             for g in found:
                 print(f"{g.name.ljust(width)}  {str(g.meetings).ljust(8)}  {g.last.strftime('%Y-%m-%d')}")
         return OK
-    told = history(meetings, args.group)
+    told = history(found_meetings, args.group)
     if not told.meetings:
         raise UsageError(f'no meetings of "{args.group}" in {folder} (facilitator team lists the groups)')
     if args.csv:
@@ -346,13 +354,13 @@ def cmd_team(args: argparse.Namespace) -> int:
             "group": told.group,
             "meetings": [
                 {
-                    "date": record.started_at.isoformat(),
-                    "file": name,
-                    "protocol": record.protocol_name,
-                    "presenter": record.presenter,
-                    "facilitator": record.facilitator,
+                    "date": meeting.started_at.isoformat(),
+                    "file": meeting.name,
+                    "protocol": meeting.protocol_name,
+                    "presenter": meeting.presenter,
+                    "facilitator": meeting.facilitator,
                 }
-                for name, record in told.meetings
+                for meeting in told.meetings
             ],
             "commitments": told.commitments,
             "ratings": {
@@ -364,7 +372,7 @@ def cmd_team(args: argparse.Namespace) -> int:
         return OK
     print(f"{told.group}: {len(told.meetings)} meeting{'s' if len(told.meetings) != 1 else ''}")
     print()
-    for _, record in told.meetings:
+    for record in told.meetings:
         roles = [
             f"{role} {who}"
             for role, who in (("presented:", record.presenter), ("facilitated:", record.facilitator))
@@ -393,11 +401,12 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 def cmd_commitments(args: argparse.Namespace) -> int:
     from .core.commitments import fold
-    from .core.store.catalog import records
+    from .core.store.catalog import meetings
 
-    folder = sessions_dir(args.sessions_dir)
-    meetings, problems = records(folder)
-    states = fold(meetings)
+    folders = sessions_dirs(args.sessions_dir)
+    folder = _folders_text(folders)
+    found, problems = meetings(folders)
+    states = fold(found)
     if args.group is not None:
         wanted = args.group.strip().casefold()
         states = [s for s in states if s.group.strip().casefold() == wanted]
@@ -446,13 +455,12 @@ def cmd_commitments(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .core.stats import protocol_stats, stats_text
+    from .core.store.catalog import gather
 
-    folder = sessions_dir(args.sessions_dir)
-    from .core.store.catalog import Catalog
-
-    stats = protocol_stats(Catalog(folder).summaries(full=True), args.protocol)
+    folders = sessions_dirs(args.sessions_dir)
+    stats = protocol_stats([s for _, s in gather(folders, full=True)], args.protocol)
     if args.protocol and not stats:
-        raise UsageError(f'no saved sessions of "{args.protocol}" in {folder}')
+        raise UsageError(f'no saved sessions of "{args.protocol}" in {_folders_text(folders)}')
     width = shutil.get_terminal_size((100, 24)).columns
     sys.stdout.write(stats_text(stats, width))
     return OK
@@ -462,7 +470,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .core.export import session_json, session_markdown
     from .core.store.record import load_record
 
-    path = session_path(args.session, sessions_dir(args.sessions_dir))
+    path = session_path(args.session, sessions_dirs(args.sessions_dir))
     record = load_record(path)
     text = session_json(record) if args.format == "json" else session_markdown(record)
     if not args.output:
@@ -503,7 +511,8 @@ def start_of(args: argparse.Namespace) -> Start:
 
 
 def options_of(args: argparse.Namespace) -> Options:
-    return Options(sessions_dir(args.sessions_dir), theme=args.theme, bell=not args.no_bell)
+    first, *more = sessions_dirs(args.sessions_dir)
+    return Options(first, theme=args.theme, bell=not args.no_bell, more_dirs=tuple(more))
 
 
 def launch(start: Start, options: Options) -> int:

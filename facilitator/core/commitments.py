@@ -6,7 +6,7 @@ no earlier file is ever rewritten. Where each stands is the fold of every file (
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
@@ -86,30 +86,32 @@ class CommitmentState:
 
 
 class Meeting(typing.Protocol):
-    """What the fold needs of a session file's record."""
+    """What the fold needs of a session file (its summary in a listing)."""
 
+    @property
+    def name(self) -> str: ...
     @property
     def started_at(self) -> datetime: ...
     @property
     def group(self) -> str: ...
     @property
-    def commitments(self) -> list[Commitment]: ...
+    def commitments(self) -> Sequence[Commitment]: ...
     @property
-    def commitment_reviews(self) -> list[CommitmentReview]: ...
+    def commitment_reviews(self) -> Sequence[CommitmentReview]: ...
 
 
-def fold(meetings: Iterable[tuple[str, Meeting]]) -> list[CommitmentState]:
-    """Every commitment's state, from the files (name, record) of a team's meetings: made in
-    one, reviewed in later ones, the latest review winning. The files are taken in date order
+def fold(meetings: Iterable[Meeting]) -> list[CommitmentState]:
+    """Every commitment's state, from the session files of a team's meetings: made in one,
+    reviewed in later ones, the latest review winning. The files are taken in date order
     (then by name), so the answer is the same whatever order they are read in."""
-    ordered = sorted(meetings, key=lambda item: (item[1].started_at.timestamp(), item[0]))
+    ordered = sorted(meetings, key=lambda m: (m.started_at.timestamp(), m.name))
     states: dict[str, CommitmentState] = {}
     reviews: list[tuple[float, int, str, CommitmentReview]] = []
-    for position, (name, record) in enumerate(ordered):
-        for made in record.commitments:
-            states.setdefault(made.id, CommitmentState(made, record.group, name, record.started_at))
-        for review in record.commitment_reviews:
-            reviews.append((review.at.timestamp(), position, name, review))
+    for position, meeting in enumerate(ordered):
+        for made in meeting.commitments:
+            states.setdefault(made.id, CommitmentState(made, meeting.group, meeting.name, meeting.started_at))
+        for review in meeting.commitment_reviews:
+            reviews.append((review.at.timestamp(), position, meeting.name, review))
     for _, _, name, review in sorted(reviews, key=lambda r: (r[0], r[1], r[2], r[3].id)):
         state = states.get(review.id)
         if state is not None:

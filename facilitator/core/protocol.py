@@ -122,6 +122,8 @@ def _num(value: float) -> str:
 
 PlainText = Annotated[str, STRICT, Rule(_plain)]
 Title = Annotated[str, STRICT, Rule(_plain), Rule(_non_blank)]
+Scale = Annotated[int, STRICT, Rule(_scale)]
+"""A rating scale: ratings run from 1 to this (2 to 10)."""
 Line = Annotated[str, STRICT, Rule(_plain), Rule(_one_line)]
 WarnMinutes = Annotated[float, STRICT, Rule(_warn)]
 Texts = Annotated[list[PlainText], STRICT]
@@ -151,7 +153,7 @@ class Step:
     """Warn this long before the step (or each turn) ends; None: the protocol's warning."""
     ratings: Annotated[list[Line], STRICT, Rule(_items)] = field(default_factory=list)
     """What the team rates at this step (one number per item, 1 to `rating_scale`)."""
-    rating_scale: Annotated[int, STRICT, Rule(_scale)] = DEFAULT_RATING_SCALE
+    rating_scale: Scale = DEFAULT_RATING_SCALE
 
     @property
     def in_turns(self) -> bool:

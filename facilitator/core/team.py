@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from typing import Protocol as Shape
 
 if TYPE_CHECKING:
-    from .store.record import SessionRecord
+    from .commitments import Commitment, CommitmentReview
+    from .store.record import RatedItem
 
 
 class Meeting(Shape):
@@ -21,7 +22,7 @@ class Meeting(Shape):
     @property
     def group(self) -> str: ...
     @property
-    def participants(self) -> list[str]: ...
+    def participants(self) -> Sequence[str]: ...
     @property
     def presenter(self) -> str: ...
     @property
@@ -131,12 +132,27 @@ class Rated:
         return f"{head}  {sparkline(numbers, self.scale)}"
 
 
+class Minutes(Meeting, Shape):
+    """What a team's history needs of a session file (its summary in a listing)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def protocol_name(self) -> str: ...
+    @property
+    def commitments(self) -> Sequence[Commitment]: ...
+    @property
+    def commitment_reviews(self) -> Sequence[CommitmentReview]: ...
+    @property
+    def rated(self) -> Sequence[RatedItem]: ...
+
+
 @dataclass(frozen=True)
 class History:
     """A team's meetings, roles, commitments and ratings, oldest first."""
 
     group: str
-    meetings: list[tuple[str, SessionRecord]]
+    meetings: list[Minutes]
     commitments: dict[str, int]
     """How many ended up open, carried, done, dropped (and "made" in all)."""
     rated: list[Rated]
@@ -148,23 +164,22 @@ class History:
         return self.commitments.get("done", 0) / made if made else None
 
 
-def history(meetings: Sequence[tuple[str, SessionRecord]], group: str) -> History:
-    """A group's history from the session files (name, record) of its folder."""
+def history(meetings: Sequence[Minutes], group: str) -> History:
+    """A group's history from the session files of its folders."""
     from .commitments import fold
 
     mine = sorted(
-        ((name, record) for name, record in meetings if same_group(record.group, group)),
-        key=lambda item: (item[1].started_at.timestamp(), item[0]),
+        (m for m in meetings if same_group(m.group, group)),
+        key=lambda m: (m.started_at.timestamp(), m.name),
     )
     counts = {"made": 0, "open": 0, "carried": 0, "done": 0, "dropped": 0}
     for state in fold(mine):
         counts["made"] += 1
         counts[state.status] += 1
     items: dict[str, Rated] = {}
-    for name, record in mine:
-        for step, saved in zip(record.protocol.steps, record.steps, strict=True):
-            for item, value in (saved.ratings or {}).items():
-                rated = items.setdefault(item, Rated(item, step.rating_scale, []))
-                rated.values.append((record.started_at, name, value))
-    shown = " ".join(mine[-1][1].group.split()) if mine else group
-    return History(shown, list(mine), counts, list(items.values()))
+    for meeting in mine:
+        for given in meeting.rated:
+            rated = items.setdefault(given.item, Rated(given.item, given.scale, []))
+            rated.values.append((meeting.started_at, meeting.name, given.rating))
+    shown = " ".join(mine[-1].group.split()) if mine else group
+    return History(shown, mine, counts, list(items.values()))

@@ -71,7 +71,14 @@ class FacilitatorApp(App[Outcome]):
         return super().get_default_screen()
 
     def _run_screen(self, session: Session, saver: Saver, first: bool = False) -> RunScreen:
-        return RunScreen(session, saver, bell=self.options.bell, size=self.size, first_screen=first)
+        return RunScreen(
+            session,
+            saver,
+            bell=self.options.bell,
+            size=self.size,
+            first_screen=first,
+            more_dirs=self.options.more_dirs,
+        )
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -83,7 +90,7 @@ class FacilitatorApp(App[Outcome]):
         if self._reviewing:
             from .screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(self.options.sessions_dir))
+            self.push_screen(ReviewScreen(self.options.folders))
             if self._review is not None:
                 from .screens.session_view import SessionScreen
 
@@ -113,7 +120,7 @@ class FacilitatorApp(App[Outcome]):
     def _set_up(self, found: Found, details: Details) -> None:
         from .screens.setup import SetupScreen
 
-        self.push_screen(SetupScreen(found, details, self.options.sessions_dir, self.clock))
+        self.push_screen(SetupScreen(found, details, self.options.folders, self.clock))
 
     @on(ProtocolChosen)
     def protocol_chosen(self, message: ProtocolChosen) -> None:
@@ -180,15 +187,16 @@ class FacilitatorApp(App[Outcome]):
             yield from screen.commands()
 
 
-def _named_session(name: str | None, folder: Path) -> Path:
+def _named_session(name: str | None, folders: list[Path]) -> Path:
     """The session to carry on: the one named, else the newest unfinished one."""
     if name:
-        return session_path(name, folder)
+        return session_path(name, folders)
     from ..core.store.catalog import resumable
 
-    unfinished = resumable(folder)
+    unfinished = resumable(folders)
     if not unfinished:
-        raise StartError(f"no unfinished session in {folder} (facilitator sessions lists them all)")
+        where = " and ".join(str(f) for f in folders)
+        raise StartError(f"no unfinished session in {where} (facilitator sessions lists them all)")
     return unfinished[0].path
 
 
@@ -199,12 +207,12 @@ def make_app(
     SessionFileError, NotFoundError or ProtocolError with one line for the user."""
     library = load_library() if library is None else library
     clock = clock or SystemClock()
-    folder = options.sessions_dir
+    folders = options.folders
     if isinstance(start, Review):
-        opened = session_path(start.session, folder) if start.session else None
+        opened = session_path(start.session, folders) if start.session else None
         return FacilitatorApp(library, options, clock, review=opened, reviewing=True)
     if isinstance(start, Resume):
-        path = _named_session(start.session, folder)
+        path = _named_session(start.session, folders)
         session, said = resume_session(path, clock)
         return FacilitatorApp(
             library, options, clock, session=(session, Saver(path.parent, path)), notice=said
@@ -212,7 +220,7 @@ def make_app(
     if isinstance(start, Pick):
         from ..core.store.catalog import resumable
 
-        return FacilitatorApp(library, options, clock, unfinished=resumable(folder))
+        return FacilitatorApp(library, options, clock, unfinished=resumable(folders))
     found = find(start.protocol, library)
     people = start.people
     if people is not None and not 1 <= people <= 50:
@@ -226,7 +234,7 @@ def make_app(
         return FacilitatorApp(library, options, clock, setup=(found, start.details))
     try:
         session = Session.new(found.protocol, start.details, clock, people)
-        saver = probe(folder)
+        saver = probe(options.sessions_dir)
     except (FitError, SaveError) as exc:
         raise StartError(str(exc)) from None
     return FacilitatorApp(library, options, clock, session=(session, saver))

@@ -45,11 +45,18 @@ Start = Pick | RunProtocol | Resume | Review
 
 @dataclass(frozen=True)
 class Options:
-    """How the app looks and sounds, and where sessions are saved."""
+    """How the app looks and sounds, where sessions are saved, and which more folders of
+    sessions are read (a team's history, the review browser, what to resume)."""
 
     sessions_dir: Path
     theme: str | None = None
     bell: bool = True
+    more_dirs: tuple[Path, ...] = ()
+
+    @property
+    def folders(self) -> list[Path]:
+        """Every folder sessions are read from, the one they are saved in first."""
+        return [self.sessions_dir, *self.more_dirs]
 
 
 @dataclass(frozen=True)

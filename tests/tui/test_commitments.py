@@ -90,7 +90,7 @@ async def test_check_in_marks_earlier_commitments_in_this_meeting_s_file_only(
     monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     from facilitator.core.commitments import fold
-    from facilitator.core.store.catalog import records
+    from facilitator.core.store.catalog import meetings as read_meetings
     from facilitator.core.store.record import load_record
     from facilitator.tui.screens.checkin import CheckInScreen
 
@@ -125,7 +125,7 @@ async def test_check_in_marks_earlier_commitments_in_this_meeting_s_file_only(
         assert {r.id for r in record.commitment_reviews} == {c.id for c in earlier.commitments}
     assert earlier_path.read_bytes() == before  # the earlier file is never rewritten
     assert load_record(earlier_path).commitment_reviews == []
-    states = fold(records(earlier_path.parent)[0])
+    states = fold(read_meetings([earlier_path.parent])[0])
     assert [(s.commitment.who, s.status, s.is_open) for s in states] == [
         ("Ben", "carried", True),
         ("Chi", "done", False),

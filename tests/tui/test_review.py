@@ -17,9 +17,8 @@ from facilitator.cli import main
 from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
 from facilitator.core.session import Details, Session, begin
+from facilitator.core.store import catalog as catalog_module
 from facilitator.core.store.catalog import Catalog
-from facilitator.tui.screens import review as review_module
-from facilitator.tui.screens import stats as stats_module
 from facilitator.tui.screens.review import ReviewScreen
 from facilitator.tui.screens.run import RunScreen
 from facilitator.tui.screens.session_view import SessionScreen
@@ -224,12 +223,12 @@ async def test_notes_are_searched_once_read(make: AppFactory, saved, monkeypatch
     release = threading.Event()
 
     class SlowCatalog(Catalog):
-        def summaries(self, full: bool = False):  # noqa: ANN202
+        def summaries(self, full: bool = False, team: bool = False):  # noqa: ANN202
             if full:
                 release.wait(10)
-            return super().summaries(full)
+            return super().summaries(full, team)
 
-    monkeypatch.setattr(review_module, "Catalog", SlowCatalog)
+    monkeypatch.setattr(catalog_module, "Catalog", SlowCatalog)
     app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"zebra")
@@ -364,11 +363,11 @@ async def test_leaving_the_statistics_before_they_are_read(
     release = threading.Event()
 
     class SlowCatalog(Catalog):
-        def summaries(self, full: bool = False):  # noqa: ANN202
+        def summaries(self, full: bool = False, team: bool = False):  # noqa: ANN202
             release.wait(10)
-            return super().summaries(full)
+            return super().summaries(full, team)
 
-    monkeypatch.setattr(stats_module, "Catalog", SlowCatalog)
+    monkeypatch.setattr(catalog_module, "Catalog", SlowCatalog)
     app = make(Review())
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)

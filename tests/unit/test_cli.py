@@ -127,9 +127,13 @@ def test_usage_errors_are_one_line_and_exit_2(
 
 def test_sessions_dir_before_the_command_is_kept() -> None:
     parser = build_parser()
-    assert parser.parse_args(["--sessions-dir", "A", "sessions"]).sessions_dir == "A"
-    assert parser.parse_args(["sessions", "--sessions-dir", "B"]).sessions_dir == "B"
-    assert parser.parse_args(["--sessions-dir", "A", "export", "x"]).sessions_dir == "A"
+    assert parser.parse_args(["--sessions-dir", "A", "sessions"]).sessions_dir == ["A"]
+    assert parser.parse_args(["sessions", "--sessions-dir", "B"]).sessions_dir == ["B"]
+    assert parser.parse_args(["--sessions-dir", "A", "export", "x"]).sessions_dir == ["A"]
+    # Given more than once: every folder, in order (new sessions go in the first).
+    both = ["--sessions-dir", "A", "--sessions-dir", "B"]
+    assert parser.parse_args([*both, "team"]).sessions_dir == ["A", "B"]
+    assert parser.parse_args(["commitments", *both]).sessions_dir == ["A", "B"]
     assert parser.parse_args(["sessions"]).sessions_dir is None
     run = parser.parse_args(["--theme", "light", "--no-bell", "run", "tuning"])
     assert (run.theme, run.no_bell, run.sessions_dir) == ("light", True, None)

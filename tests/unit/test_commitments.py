@@ -135,20 +135,20 @@ def three_meetings(tmp_path: Path) -> tuple[Path, list[str]]:
 
 def test_made_carried_then_done_across_three_meetings(tmp_path: Path) -> None:
     from facilitator.core.commitments import fold
-    from facilitator.core.store.catalog import records
+    from facilitator.core.store.catalog import meetings as read_meetings
 
     folder, ids = three_meetings(tmp_path)
-    meetings, problems = records(folder)
+    meetings, problems = read_meetings([folder])
     assert problems == [] and len(meetings) == 3
     states = {s.commitment.id: s for s in fold(meetings)}
     assert [states[i].status for i in ids] == ["done", "done", "dropped"]
     assert states[ids[2]].note == "no cover"
-    assert states[ids[0]].reviewed_in == meetings[2][0]  # the last check-in wins
-    assert states[ids[0]].meeting == meetings[0][0]  # made in the first
+    assert states[ids[0]].reviewed_in == meetings[2].name  # the last check-in wins
+    assert states[ids[0]].meeting == meetings[0].name  # made in the first
     open_ones = [s.commitment.what for s in fold(meetings) if s.is_open]
     assert open_ones == ["Bring two essays"]
     # No earlier file was rewritten: the first still holds only what it made.
-    first = load_record(folder / meetings[0][0])
+    first = load_record(folder / meetings[0].name)
     assert len(first.commitments) == 3 and first.commitment_reviews == []
 
 
@@ -156,10 +156,10 @@ def test_the_fold_is_the_same_whatever_order_the_files_are_read_in(tmp_path: Pat
     import itertools
 
     from facilitator.core.commitments import fold
-    from facilitator.core.store.catalog import records
+    from facilitator.core.store.catalog import meetings as read_meetings
 
     folder, _ = three_meetings(tmp_path)
-    meetings, _ = records(folder)
+    meetings, _ = read_meetings([folder])
     answers = {
         tuple((s.commitment.id, s.status, s.note) for s in fold(list(order)))
         for order in itertools.permutations(meetings)
@@ -169,10 +169,10 @@ def test_the_fold_is_the_same_whatever_order_the_files_are_read_in(tmp_path: Pat
 
 def test_after_the_second_meeting_the_first_commitment_is_carried_and_open(tmp_path: Path) -> None:
     from facilitator.core.commitments import fold
-    from facilitator.core.store.catalog import records
+    from facilitator.core.store.catalog import meetings as read_meetings
 
     folder, ids = three_meetings(tmp_path)
-    meetings, _ = records(folder)
+    meetings, _ = read_meetings([folder])
     states = {s.commitment.id: s for s in fold(meetings[:2])}
     assert states[ids[0]].status == "carried" and states[ids[0]].is_open
     assert states[ids[0]].note == "half done"

@@ -104,15 +104,15 @@ def three_ten_tenets(folder: Path) -> list[str]:
 
 
 def test_a_team_s_history_counts_meetings_commitments_and_ratings(tmp_path: Path) -> None:
-    from facilitator.core.store.catalog import records
+    from facilitator.core.store.catalog import meetings as read_meetings
     from facilitator.core.team import groups, history
 
     three_ten_tenets(tmp_path)
-    meetings, _ = records(tmp_path)
-    (group,) = groups([record for _, record in meetings])
+    meetings, _ = read_meetings([tmp_path])
+    (group,) = groups(meetings)
     assert (group.name, group.meetings) == ("Grade 5 team", 3)
     told = history(meetings, "grade 5 team")
-    assert [record.presenter for _, record in told.meetings] == ["Ana", "Ben", "Chi"]
+    assert [record.presenter for record in told.meetings] == ["Ana", "Ben", "Chi"]
     assert told.commitments == {"made": 2, "open": 0, "carried": 0, "done": 1, "dropped": 1}
     assert told.kept_share == 0.5
     autonomy = next(r for r in told.rated if r.item == "Collective autonomy")
@@ -122,7 +122,7 @@ def test_a_team_s_history_counts_meetings_commitments_and_ratings(tmp_path: Path
     # among those who did not just present.
     from facilitator.core.team import roster
 
-    nxt = roster([record for _, record in meetings], "Grade 5 team")
+    nxt = roster(meetings, "Grade 5 team")
     assert (nxt.presenter, nxt.facilitator) == ("Dee", "Ana")
 
 

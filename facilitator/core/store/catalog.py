@@ -1,8 +1,9 @@
 """Listing many session files fast: summaries from the head of each file, kept in an index.
 
 A session file written by facilitator starts with its summary (date, status, protocol,
-group, total times) and ends with `TRAILER`. A listing parses only that head when the trailer
-is there; any other file is loaded in full and checked. The index (`.facilitator-index.json`
+group, total times, then the commitments, check-ins and ratings a team's history needs) and
+ends with `TRAILER`. A listing parses only that head, up to `[protocol]`, when the trailer is
+there; any other file is loaded in full and checked. The index (`.facilitator-index.json`
 in the sessions directory, private like the files) remembers summaries by file identity
 (inode, size, modification time), so an unchanged file is never read twice and a changed,
 added or removed one is always noticed.
@@ -15,18 +16,23 @@ import json
 import os
 import tempfile
 import tomllib
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..checking import Invalid, check, plain, trusted
+from ..commitments import Commitment, CommitmentReview
 from .files import SessionFileError, identity
-from .record import FORMAT, TRAILER, SessionRecord, load_record
+from .record import FORMAT, TRAILER, RatedItem, SessionRecord, load_record, rated_in
 
 INDEX_NAME = ".facilitator-index.json"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 _HEAD_BYTES = 4096
+_MAX_HEAD_BYTES = 256 * 1024
 _TRAILER = TRAILER.encode()
+_HEAD_END = b"\n[protocol]\n"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class Summary:
     `notes` and `steps` are None until the file has been read in full (see `Catalog.full`).
     `started` says whether the timer ever ran (a `start` event): None when only the head was
     read and it cannot tell (a file written before the summary said so, with no time run).
+    `team` says whether the participants, commitments, check-ins and ratings are known: the
+    head of a file written before they were in it does not hold them (`summaries(team=True)`
+    reads such a file in full).
     """
 
     name: str
@@ -61,26 +70,65 @@ class Summary:
     notes: str | None = None
     steps: tuple[StepSummary, ...] | None = None
     started: bool | None = None
+    team: bool = False
+    participants: tuple[str, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    commitment_reviews: tuple[CommitmentReview, ...] = ()
+    rated: tuple[RatedItem, ...] = ()
 
     @property
     def readable(self) -> bool:
         return self.problem is None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["started_at"] = self.started_at.isoformat() if self.started_at else None
-        return data
+        """As JSON data: dates as ISO 8601 text."""
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Summary:
+        """From `to_json` data; raises TypeError, KeyError or ValueError for data of another shape."""
+        if not isinstance(data, dict) or set(data) - _SUMMARY_FIELDS:
+            raise TypeError("not a summary")
         steps = data.get("steps")
+
+        def dated(kind: type, items: Any, key: str) -> tuple[Any, ...]:
+            return tuple(trusted(kind, {**item, key: datetime.fromisoformat(item[key])}) for item in items)
+
         return cls(
             **{
                 **data,
                 "started_at": datetime.fromisoformat(data["started_at"]) if data.get("started_at") else None,
                 "steps": None if steps is None else tuple(StepSummary(**s) for s in steps),
+                "participants": tuple(str(p) for p in data.get("participants", ())),
+                "commitments": dated(Commitment, data.get("commitments", ()), "made_at"),
+                "commitment_reviews": dated(CommitmentReview, data.get("commitment_reviews", ()), "at"),
+                "rated": tuple(trusted(RatedItem, item) for item in data.get("rated", ())),
             }
         )
+
+
+_SUMMARY_FIELDS = {f.name for f in fields(Summary)}
+
+
+def _jsonable(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class _TeamHead:
+    """The tables of a session file's head, checked when a listing reads them."""
+
+    participants: list[str] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    commitment_reviews: list[CommitmentReview] = field(default_factory=list)
+    rated: list[RatedItem] = field(default_factory=list)
 
 
 def summary_of(name: str, record: SessionRecord) -> Summary:
@@ -99,6 +147,12 @@ def summary_of(name: str, record: SessionRecord) -> Summary:
         notes="\n".join(s.notes for s in record.steps if s.notes),
         steps=tuple(StepSummary(s.title, s.planned_seconds, s.actual_seconds) for s in record.steps),
         started=any(e.kind == "start" for e in record.events),
+        team=True,
+        participants=tuple(record.participants),
+        commitments=tuple(record.commitments),
+        commitment_reviews=tuple(record.commitment_reviews),
+        # From the steps themselves: a file from before kept no summary of its ratings.
+        rated=tuple(rated_in(record.protocol, record.steps)),
     )
 
 
@@ -109,23 +163,33 @@ def _full(path: Path) -> Summary:
         return Summary(name=path.name, problem=str(exc))
 
 
-def _quick(path: Path) -> Summary | None:
-    """The summary from the head of a file facilitator wrote, or None to read it in full."""
+def _head(path: Path) -> bytes | None:
+    """The head of a file facilitator wrote (its text up to `[protocol]`), or None."""
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
+            while (cut := head.find(_HEAD_END)) < 0 and len(head) < _MAX_HEAD_BYTES:
+                more = handle.read(len(head))  # a head with many commitments: read on
+                if not more:
+                    return None
+                head += more
             handle.seek(-len(_TRAILER), os.SEEK_END)
             tail = handle.read()
     except OSError:
         return None
-    cut = head.find(b"\n[")
-    if tail != _TRAILER or cut < 0:
+    return head[: cut + 1] if cut >= 0 and tail == _TRAILER else None
+
+
+def _quick(path: Path) -> Summary | None:
+    """The summary from the head of a file facilitator wrote, or None to read it in full."""
+    head = _head(path)
+    if head is None:
         return None
     try:
-        data = tomllib.loads(head[: cut + 1].decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(head.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
-    fields = {
+    kinds = {
         "status": str,
         "started_at": datetime,
         "protocol_id": str,
@@ -138,8 +202,9 @@ def _quick(path: Path) -> Summary | None:
     }
     if data.get("format") != FORMAT or data.get("status") not in ("in_progress", "completed"):
         return None
-    if not all(isinstance(data.get(key), kind) for key, kind in fields.items()):
+    if not all(isinstance(data.get(key), kind) for key, kind in kinds.items()):
         return None
+    team = _team_head(path, data)
     return Summary(
         name=path.name,
         started_at=data["started_at"],
@@ -158,7 +223,36 @@ def _quick(path: Path) -> Summary | None:
             if data["total_actual_seconds"] > 0  # time runs only once started
             else None
         ),
+        team=team is not None,
+        participants=tuple(team.participants) if team else (),
+        commitments=tuple(team.commitments) if team else (),
+        commitment_reviews=tuple(team.commitment_reviews) if team else (),
+        rated=tuple(team.rated) if team else (),
     )
+
+
+_COUNTS = {
+    "commitments_made": "commitments",
+    "commitments_checked": "commitment_reviews",
+    "items_rated": "rated",
+}
+
+
+def _team_head(path: Path, data: dict[str, Any]) -> _TeamHead | None:
+    """The head's participants, commitments, check-ins and ratings, checked; None when the head
+    does not hold them all (a file from before they were there) or they are not valid."""
+    got = {key: data.get(key, []) for key in ("participants", *_COUNTS.values())}
+    for count, key in _COUNTS.items():
+        listed = got[key]
+        if not isinstance(data.get(count), int) or not isinstance(listed, list) or len(listed) != data[count]:
+            return None
+    if not any(got[key] for key in _COUNTS.values()) and all(isinstance(p, str) for p in got["participants"]):
+        return _TeamHead(participants=got["participants"])  # most meetings: nothing to check
+    try:
+        head: _TeamHead = check(_TeamHead, got, str(path))
+    except Invalid:
+        return None
+    return head
 
 
 class Catalog:
@@ -182,8 +276,9 @@ class Catalog:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
-    def summaries(self, full: bool = False) -> list[Summary]:
-        """Every session file, newest first; `full` reads notes and steps too."""
+    def summaries(self, full: bool = False, team: bool = False) -> list[Summary]:
+        """Every session file, newest first; `full` reads notes and steps too; `team` makes
+        sure participants, commitments, check-ins and ratings are known (see Summary.team)."""
         found: dict[str, tuple[list[int], Summary]] = {}
         try:
             entries = [e for e in os.scandir(self.folder) if e.name.endswith(".toml")]
@@ -198,11 +293,14 @@ class Catalog:
                 cached
                 and cached[0] == list(now)
                 and (not full or cached[1].steps is not None or not cached[1].readable)
+                and (not team or cached[1].team or not cached[1].readable)
             ):
                 found[entry.name] = cached
                 continue
             path = Path(entry.path)
-            summary = (None if full else _quick(path)) or _full(path)
+            summary = None if full else _quick(path)
+            if summary is None or (team and not summary.team):
+                summary = _full(path)
             found[entry.name] = (list(now), summary)
             self._dirty = True
         if set(found) != set(self._cache):
@@ -272,12 +370,11 @@ class Unfinished:
     record: SessionRecord
 
 
-def resumable(folder: Path) -> list[Unfinished]:
+def resumable(folders: Path | Iterable[Path]) -> list[Unfinished]:
     """Sessions that were not finished, newest first (found through the catalog)."""
     found = []
-    for summary in Catalog(folder).summaries():
+    for path, summary in gather([folders] if isinstance(folders, Path) else folders):
         if summary.readable and summary.status == "in_progress":
-            path = folder / summary.name
             try:
                 found.append(Unfinished(path, load_record(path)))
             except SessionFileError:
@@ -285,18 +382,59 @@ def resumable(folder: Path) -> list[Unfinished]:
     return found
 
 
-def records(folder: Path) -> tuple[list[tuple[str, SessionRecord]], list[str]]:
-    """Every session file of a folder read in full, as (file name, record), and one line per
-    file that could not be read (the others are read all the same)."""
-    found: list[tuple[str, SessionRecord]] = []
+def gather(folders: Iterable[Path], full: bool = False, team: bool = False) -> list[tuple[Path, Summary]]:
+    """The session files of several folders (a school's and a district's, say), each as
+    (path, summary), newest first. A file name found in two folders is one meeting copied
+    (names carry the machine's tag): the first folder's copy is kept."""
+    found: dict[str, tuple[Path, Summary]] = {}
+    for folder in folders:
+        for summary in Catalog(folder).summaries(full=full, team=team):
+            found.setdefault(summary.name, (folder / summary.name, summary))
+    return sorted(
+        found.values(),
+        key=lambda item: (item[1].started_at.timestamp() if item[1].started_at else 0.0, item[1].name),
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting as a team's history needs it (see `meetings`)."""
+
+    name: str
+    started_at: datetime
+    group: str
+    protocol_name: str
+    presenter: str
+    facilitator: str
+    participants: tuple[str, ...]
+    commitments: tuple[Commitment, ...]
+    commitment_reviews: tuple[CommitmentReview, ...]
+    rated: tuple[RatedItem, ...]
+
+
+def meetings(folders: Iterable[Path]) -> tuple[list[Meeting], list[str]]:
+    """What a team's history needs of every session file of the folders (participants, roles,
+    commitments, check-ins, ratings; from the head of each file and the index), oldest first,
+    and one line per file that could not be read (the others are read all the same)."""
+    good: list[Meeting] = []
     problems: list[str] = []
-    try:
-        names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".toml") and e.is_file())
-    except OSError as exc:
-        return [], [f"{folder}: cannot be read ({exc.strerror})"]
-    for name in names:
-        try:
-            found.append((name, load_record(folder / name)))
-        except SessionFileError as exc:
-            problems.append(str(exc))
-    return found, problems
+    for _, s in reversed(gather(folders, team=True)):
+        if s.problem is not None:
+            problems.append(s.problem)
+        elif s.started_at is not None:
+            good.append(
+                Meeting(
+                    s.name,
+                    s.started_at,
+                    s.group,
+                    s.protocol_name or s.protocol_id,
+                    s.presenter,
+                    s.facilitator,
+                    s.participants,
+                    s.commitments,
+                    s.commitment_reviews,
+                    s.rated,
+                )
+            )
+    return good, problems

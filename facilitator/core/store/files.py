@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -19,18 +19,37 @@ class SessionFileError(Exception):
     """A session file that cannot be read or found: the message names it and the problem."""
 
 
-def sessions_dir(option: str | Path | None = None, env: Mapping[str, str] | None = None) -> Path:
-    """--sessions-dir, else FACILITATOR_SESSIONS_DIR, else ./sessions."""
+def sessions_dirs(
+    option: str | Path | Sequence[str | Path] | None = None, env: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Every --sessions-dir given, in order (a new session is saved in the first; the others
+    are read too: a school's and a district's folders together), else
+    FACILITATOR_SESSIONS_DIR, else ./sessions."""
     env = os.environ if env is None else env
-    return Path(option or env.get(ENV_SESSIONS) or "sessions").expanduser()
+    given = [option] if isinstance(option, str | Path) else list(option or [])
+    folders = [Path(f).expanduser() for f in given if f]
+    return folders or [Path(env.get(ENV_SESSIONS) or "sessions").expanduser()]
 
 
-def session_path(name: str, folder: Path) -> Path:
-    """A session named by path, file name, or file name without .toml."""
-    for candidate in (Path(name).expanduser(), folder / name, folder / f"{name}.toml"):
+def sessions_dir(
+    option: str | Path | Sequence[str | Path] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """The folder a new session is saved in: the first of `sessions_dirs`."""
+    return sessions_dirs(option, env)[0]
+
+
+def session_path(name: str, folders: Path | Sequence[Path]) -> Path:
+    """A session named by path, file name, or file name without .toml, in the first folder
+    that has it."""
+    folders = [folders] if isinstance(folders, Path) else list(folders)
+    candidates = [Path(name).expanduser()]
+    for folder in folders:
+        candidates += [folder / name, folder / f"{name}.toml"]
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise SessionFileError(f'no session "{name}" (facilitator sessions lists those in {folder})')
+    where = " and ".join(str(f) for f in folders)
+    raise SessionFileError(f'no session "{name}" (facilitator sessions lists those in {where})')
 
 
 def identity(path: Path | os.DirEntry[str]) -> tuple[int, int, int, int] | None:

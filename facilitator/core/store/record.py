@@ -3,7 +3,8 @@ step's times and notes, and the event log the run can be rebuilt from.
 
 A record is written without pydantic (`to_toml`, every action of a meeting) and read back
 with every rule checked (`load_record`). The file starts with a summary (status, protocol,
-group, total times) so a listing can read its head alone, and ends with `TRAILER`.
+group, total times, then the commitments, check-ins and ratings a team's history needs) so a
+listing can read its head alone, up to `[protocol]`; it ends with `TRAILER`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from ..checking import Invalid, Rule, check, parse_toml_text, plain
 from ..commitments import Commitment, CommitmentReview
 from ..details import Details
 from ..plan import StepShape, shape_of
-from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol
-from ..run import Event, Run, RunError
+from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol, Scale, Title
+from ..run import Count, Event, Run, RunError
 from .files import SessionFileError
 
 FORMAT = 1
@@ -74,6 +75,26 @@ class StepRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RatedItem:
+    """One item the team rated, kept in the file's summary (with its scale) so a team's
+    ratings across a term are read from the head of each file alone."""
+
+    step: Count
+    item: Title
+    rating: Rating
+    scale: Scale
+
+
+def rated_in(protocol: Protocol, steps: list[StepRecord]) -> list[RatedItem]:
+    """Every rating of the meeting, in step order, from the steps as saved."""
+    return [
+        RatedItem(step=i, item=item, rating=value, scale=step.rating_scale)
+        for i, (step, saved) in enumerate(zip(protocol.steps, steps, strict=False), start=1)
+        for item, value in (saved.ratings or {}).items()
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
 class SessionRecord(Details):
     """A saved session: meeting details, the protocol as run, steps with notes, the event log."""
 
@@ -89,11 +110,18 @@ class SessionRecord(Details):
     total_planned_seconds: int = 0
     total_actual_seconds: int = 0
     timer_started: bool | None = None  # whether the timer ever ran; None in files from before
+    # How many of each of the three lists below the head holds; None in files from before,
+    # whose head does not hold them (a listing then reads the file in full).
+    commitments_made: int | None = None
+    commitments_checked: int | None = None
+    items_rated: int | None = None
+    # The tables of the summary: before the protocol, so the head holds them.
+    commitments: list[Commitment] = field(default_factory=list)
+    commitment_reviews: list[CommitmentReview] = field(default_factory=list)
+    rated: list[RatedItem] = field(default_factory=list)
     protocol: CheckedProtocol
     steps: list[StepRecord]
     events: list[Event] = field(default_factory=list)
-    commitments: list[Commitment] = field(default_factory=list)
-    commitment_reviews: list[CommitmentReview] = field(default_factory=list)
 
     @property
     def details(self) -> Details:
@@ -169,11 +197,15 @@ def record_of(
         total_planned_seconds=sum(s.planned_seconds for s in steps),
         total_actual_seconds=sum(s.actual_seconds for s in steps),
         timer_started=any(e.kind == "start" for e in run.events),
+        commitments_made=len(commitments or []),
+        commitments_checked=len(reviews or []),
+        items_rated=len(rated := rated_in(protocol, steps)),
+        commitments=list(commitments or []),
+        commitment_reviews=list(reviews or []),
+        rated=rated,
         protocol=protocol,
         steps=steps,
         events=list(run.events),
-        commitments=list(commitments or []),
-        commitment_reviews=list(reviews or []),
     )
 
 

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from ...core.store.catalog import Catalog, Summary, matches
+from ...core.store.catalog import Summary, gather, matches
 from ...core.words import OVER_S, clock_text
 from .picker import SearchInput
 from .session_view import SessionScreen
@@ -49,10 +49,10 @@ MIN_WIDTH = 6
 NARROW = 80
 
 
-def reason(summary: Summary, folder: Path) -> str:
+def reason(summary: Summary, path: Path) -> str:
     """Why a file cannot be read, without the path the table already shows."""
     problem = summary.problem or ""
-    for prefix in (str(folder / summary.name), summary.name):
+    for prefix in (str(path), summary.name):
         if problem.startswith(prefix):
             return problem[len(prefix) :].lstrip(": ") or problem
     return problem
@@ -119,9 +119,11 @@ class ReviewScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave facilitator (when the search is empty)"),
     ]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folders: Path | list[Path]) -> None:
         super().__init__()
-        self.folder = folder
+        self.folders = [folders] if isinstance(folders, Path) else list(folders)
+        self.paths: dict[str, Path] = {}
+        """Each listed file's path, by name (the folders may be several)."""
         self.summaries: list[Summary] = []
         self.shown: list[Summary] = []
         self.full = False
@@ -129,7 +131,8 @@ class ReviewScreen(Screen[None]):
         self.reverse = SORTS["date"][1]
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"facilitator · sessions in {self.folder}"), id="review-title")
+        where = " and ".join(str(f) for f in self.folders)
+        yield Static(Content(f"facilitator · sessions in {where}"), id="review-title")
         yield ReviewSearch(
             placeholder="Type to search: protocol, group, presenter, date, notes", id="review-search"
         )
@@ -139,7 +142,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.summaries = Catalog(self.folder).summaries()
+        self.summaries = self.gathered()
         self.fill()
         self.query_one(SearchInput).focus()
         self.load_notes()
@@ -148,11 +151,20 @@ class ReviewScreen(Screen[None]):
     def load_notes(self) -> None:
         """Read every file in full (notes and steps), off the UI thread, then search again."""
         try:
-            summaries = Catalog(self.folder).summaries(full=True)
+            summaries = self.gathered(full=True)
         except OSError:
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.loaded, summaries)
+
+    def gathered(self, full: bool = False) -> list[Summary]:
+        """Every folder's sessions (a thread may call this: the paths are swapped in whole)."""
+        found = gather(self.folders, full=full)
+        self.paths = {s.name: path for path, s in found}
+        return [s for _, s in found]
+
+    def path_of(self, summary: Summary) -> Path:
+        return self.paths.get(summary.name, self.folders[0] / summary.name)
 
     def loaded(self, summaries: list[Summary]) -> None:
         if not self.is_attached:
@@ -189,7 +201,7 @@ class ReviewScreen(Screen[None]):
     def cells(self, s: Summary) -> dict[str, str]:
         """A row's text, whole: `fit` shortens the names to the width of the screen."""
         if not s.readable:
-            return {"protocol": s.name, "group": reason(s, self.folder), "status": "unreadable"}
+            return {"protocol": s.name, "group": reason(s, self.path_of(s)), "status": "unreadable"}
         over = s.actual - s.planned
         when = "%Y-%m-%d %H:%M" if self.size.width >= NARROW else "%Y-%m-%d"
         return {
@@ -268,7 +280,8 @@ class ReviewScreen(Screen[None]):
         chosen = self.current()
         text = ""
         if chosen is not None:
-            text = chosen.name if chosen.readable else f"{chosen.name}: {reason(chosen, self.folder)}"
+            why = reason(chosen, self.path_of(chosen))
+            text = chosen.name if chosen.readable else f"{chosen.name}: {why}"
         widget = self.query_one("#review-file", Static)
         widget.update(Content(text))
         widget.set_class(chosen is not None and not chosen.readable, "-unreadable")
@@ -319,7 +332,7 @@ class ReviewScreen(Screen[None]):
         chosen = self.current()
         if chosen is None:
             return
-        self.app.push_screen(SessionScreen(self.folder / chosen.name))
+        self.app.push_screen(SessionScreen(self.path_of(chosen)))
 
     def action_to_list(self) -> None:
         self.query_one(DataTable).focus()
@@ -335,7 +348,7 @@ class ReviewScreen(Screen[None]):
         self.sort(self.sort_by)
 
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen(self.folder))
+        self.app.push_screen(StatsScreen(self.folders))
 
     def action_back(self) -> None:
         search = self.query_one(SearchInput)

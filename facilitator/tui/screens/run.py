@@ -26,6 +26,8 @@ from ..widgets.meeting_view import MeetingView, mood_classes
 from .run_saving import SavingMixin
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.widgets import TextArea
 
     from ...core.commitments import Status
@@ -120,6 +122,7 @@ class RunScreen(SavingMixin, Screen[None]):
         bell: bool = True,
         size: Size | None = None,
         first_screen: bool = False,
+        more_dirs: tuple[Path, ...] = (),
     ) -> None:
         # The classes that depend on size and time are set now, not after mounting: each
         # class change after mounting restyles the whole screen, and start-up pays for it.
@@ -127,6 +130,8 @@ class RunScreen(SavingMixin, Screen[None]):
         self.session = session
         self.run = session.run
         self.saver = saver
+        self.more_dirs = more_dirs
+        """More folders the group's earlier meetings are read from (the check-in)."""
         self._seq = 0
         self._rung: set[tuple[int, int]] = set()
         self._warned_units: set[tuple[int, int]] = set()
@@ -369,16 +374,16 @@ class RunScreen(SavingMixin, Screen[None]):
             self.notify("The check-in is done off the wall: press f to leave the projector view first.")
             return
         from ...core.commitments import fold
-        from ...core.store.catalog import records
+        from ...core.store.catalog import meetings
         from .checkin import CheckInScreen
 
         group = self.session.details.group.strip().casefold()
         mine = self.session.path.name if self.session.path else ""
-        meetings, _ = records(self.saver.folder)
+        found, _ = meetings([self.saver.folder, *self.more_dirs])
         reviewed = {r.id: r.status for r in self.session.reviews}
         earlier = [
             s
-            for s in fold([m for m in meetings if m[0] != mine])
+            for s in fold([m for m in found if m.name != mine])
             if s.group.strip().casefold() == group and (s.is_open or s.commitment.id in reviewed)
         ]
         if not earlier:

@@ -27,7 +27,7 @@ from ..messages import MeetingReady, SetupCancelled
 from ..widgets.hanging_text import HangingText, Row
 
 if TYPE_CHECKING:
-    from ...core.store.record import SessionRecord
+    from ...core.store.catalog import Meeting
 
 FIELDS = (
     ("group", "Group", "e.g. Grade 5 team"),
@@ -72,15 +72,22 @@ class SetupScreen(Screen[None]):
     ]
 
     def __init__(
-        self, found: Found, details: Details, sessions_dir: Path, clock: Clock, people: int | None = None
+        self,
+        found: Found,
+        details: Details,
+        folders: Path | list[Path],
+        clock: Clock,
+        people: int | None = None,
     ) -> None:
         super().__init__()
-        self.sessions_dir = sessions_dir
+        self.folders = [folders] if isinstance(folders, Path) else list(folders)
+        self.sessions_dir = self.folders[0]
+        """Where the meeting is saved; the team's earlier meetings are read from every folder."""
         self.clock = clock
         self.found = found
         self.details = details
         self.people = people
-        self._meetings: list[tuple[str, SessionRecord]] | None = None
+        self._meetings: list[Meeting] | None = None
         self._suggested: dict[str, str] = {}
         """What setup filled in itself from the group's earlier meetings, per field."""
 
@@ -184,13 +191,13 @@ class SetupScreen(Screen[None]):
         if event is not None and event.input.id == "field-fit":
             self.query_one("#setup-agenda").scroll_home(animate=False)
 
-    def earlier_meetings(self) -> list[tuple[str, SessionRecord]]:
-        """The session files of the sessions folder, read once (those that cannot be read are
+    def earlier_meetings(self) -> list[Meeting]:
+        """The session files of the sessions folders, read once (those that cannot be read are
         left out here: `facilitator sessions` reports them)."""
         if self._meetings is None:
-            from ...core.store.catalog import records
+            from ...core.store.catalog import meetings
 
-            self._meetings = records(self.sessions_dir)[0]
+            self._meetings = meetings(self.folders)[0]
         return self._meetings
 
     @on(Input.Changed, "#field-group")
@@ -203,7 +210,7 @@ class SetupScreen(Screen[None]):
 
         group = event.value.strip()
         meetings = self.earlier_meetings() if group else []
-        found = roster([record for _, record in meetings], group)
+        found = roster(meetings, group)
         for key, value in (
             ("participants", ", ".join(found.participants)),
             ("presenter", found.presenter),
@@ -218,9 +225,7 @@ class SetupScreen(Screen[None]):
                 self._suggested[key] = value
         rows: list[Row] = []
         if found.meetings:
-            rows.append(
-                Row(f"{group}: {plural(found.meetings, 'earlier meeting')} in this folder", style="bold")
-            )
+            rows.append(Row(f"{group}: {plural(found.meetings, 'earlier meeting')} on record", style="bold"))
             open_ones = [s for s in fold(meetings) if s.is_open and same_group(s.group, group)]
             if open_ones:
                 rows.append(Row("Open commitments (C on the run screen checks in on them):", style="bold"))

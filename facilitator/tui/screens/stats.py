@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ...core.stats import ProtocolStat, counts_text, length_text, overrun_bar, protocol_stats, step_line
-from ...core.store.catalog import Catalog, Summary
+from ...core.store.catalog import Summary, gather
 from ...core.words import plural
 
 BAR = 12
@@ -58,9 +58,9 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "back", "Back", id="back", tooltip="Back to the list of sessions")]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folders: Path | list[Path]) -> None:
         super().__init__()
-        self.folder = folder
+        self.folders = [folders] if isinstance(folders, Path) else list(folders)
         self.stats: list[ProtocolStat] | None = None
 
     def compose(self) -> ComposeResult:
@@ -78,7 +78,7 @@ class StatsScreen(Screen[None]):
     def load(self) -> None:
         """Read every session file in full, off the UI thread."""
         try:
-            summaries = Catalog(self.folder).summaries(full=True)
+            summaries = [s for _, s in gather(self.folders, full=True)]
         except OSError:
             summaries = []
         if not get_current_worker().is_cancelled:
