@@ -315,7 +315,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 def cmd_team(args: argparse.Namespace) -> int:
     from .core.store.catalog import meetings
-    from .core.team import groups, history
+    from .core.team import groups, groups_text, history, history_text
 
     folders = sessions_dirs(args.sessions_dir)
     folder = _folders_text(folders)
@@ -332,10 +332,7 @@ def cmd_team(args: argparse.Namespace) -> int:
         elif not found:
             print(f"No groups in {folder} (a group is named at setup, or with run --group)")
         else:
-            width = max(len(g.name) for g in found)
-            print(f"{'GROUP'.ljust(width)}  MEETINGS  LAST")
-            for g in found:
-                print(f"{g.name.ljust(width)}  {str(g.meetings).ljust(8)}  {g.last.strftime('%Y-%m-%d')}")
+            print(groups_text(found), end="")
         return OK
     told = history(found_meetings, args.group)
     if not told.meetings:
@@ -370,32 +367,7 @@ def cmd_team(args: argparse.Namespace) -> int:
         }
         print(json.dumps(told_out, indent=2, ensure_ascii=False))
         return OK
-    print(f"{told.group}: {len(told.meetings)} meeting{'s' if len(told.meetings) != 1 else ''}")
-    print()
-    for record in told.meetings:
-        roles = [
-            f"{role} {who}"
-            for role, who in (("presented:", record.presenter), ("facilitated:", record.facilitator))
-            if who
-        ]
-        print(
-            f"  {record.started_at.strftime('%Y-%m-%d')}  {record.protocol_name}"
-            + (f"  ({', '.join(roles)})" if roles else "")
-        )
-    c = told.commitments
-    print()
-    share = told.kept_share
-    kept = f", {round(share * 100)}% kept" if share is not None else ""
-    print(
-        f"Commitments: {c['made']} made: {c['done']} done, {c['carried']} carried on, "
-        f"{c['dropped']} dropped, {c['open']} not yet checked{kept}"
-    )
-    if told.rated:
-        print()
-        print("Ratings across the meetings (first → last, one bar per meeting):")
-        width = max(len(r.item) for r in told.rated)
-        for rated in told.rated:
-            print(f"  {rated.item.ljust(width)}  {rated.trend()}")
+    print(history_text(told), end="")
     return OK
 
 

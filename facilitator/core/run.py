@@ -25,7 +25,9 @@ MAX_UNIT_MS = 480 * MINUTE_MS
 
 KINDS = ("plan", "start", "pause", "resume", "goto", "extend", "restart", "adapt", "show", "finish")
 NORMS = "norms"
-"""What `show` puts in front of the room besides the step: the protocol's norms."""
+"""What `show` puts in front of the room besides the step: the protocol's norms…"""
+COMMITMENTS = "commitments"
+"""… or the commitments the meeting has made."""
 
 
 class RunError(ValueError):
@@ -451,15 +453,17 @@ class Run:
         return self._record("adapt", plan_ms=proposal.plan_ms), proposal.message()
 
     def showing(self, has_norms: bool) -> str:
-        """What the room sees over the step: "norms" or "" (the step itself). The norms show by
-        themselves during the first step, when the protocol has norms, until hidden."""
+        """What the room sees over the step: "norms", "commitments" or "" (the step itself).
+        The norms show by themselves during the first step, when the protocol has norms, until
+        hidden."""
         s = self.state
         if s.shown is None:
             return NORMS if has_norms and s.step == 0 and not s.finished else ""
         return s.shown
 
     def show(self, what: str) -> Event | None:
-        """Put `what` ("norms") in front of the room until shown again, or "" to take it away;
+        """Put `what` ("norms", "commitments") in front of the room until shown again, or "" to
+        take it away;
         moving to another step takes it away too."""
         if self.state.finished:
             return None

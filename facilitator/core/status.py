@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .details import Details
 from .protocol import Protocol, Step
 from .run import Run
 from .words import clock_face, clock_text, drift_text
+
+if TYPE_CHECKING:
+    from .commitments import Commitment
 
 
 def warning_ms(run: Run, step: int | None = None, turn: int | None = None) -> int:
@@ -158,6 +163,13 @@ def norms_text(protocol: Protocol) -> str:
     if not protocol.norms:
         return ""
     return "\n".join(["Our norms", "", *(f"• {norm}" for norm in protocol.norms)])
+
+
+def commitments_text(made: Sequence[Commitment]) -> str:
+    """The meeting's commitments as the room reads them, one per line."""
+    if not made:
+        return "Our commitments\n\nNone yet."
+    return "\n".join(["Our commitments", "", *(f"• {c.line()}" for c in made)])
 
 
 @dataclass(frozen=True)

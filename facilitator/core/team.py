@@ -183,3 +183,43 @@ def history(meetings: Sequence[Minutes], group: str) -> History:
             rated.values.append((meeting.started_at, meeting.name, given.rating))
     shown = " ".join(mine[-1].group.split()) if mine else group
     return History(shown, mine, counts, list(items.values()))
+
+
+def groups_text(found: Sequence[Group]) -> str:
+    """The groups as a table: name, meetings, last meeting."""
+    width = max([len("GROUP"), *(len(g.name) for g in found)])
+    lines = [f"{'GROUP'.ljust(width)}  MEETINGS  LAST"]
+    lines += [
+        f"{g.name.ljust(width)}  {str(g.meetings).ljust(8)}  {g.last.strftime('%Y-%m-%d')}" for g in found
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def history_text(told: History) -> str:
+    """A group's history as `facilitator team GROUP` prints it and the review browser shows it:
+    its meetings and roles, its commitments, and each rated item as a sparkline."""
+    count = len(told.meetings)
+    lines = [f"{told.group}: {count} meeting{'s' if count != 1 else ''}", ""]
+    for meeting in told.meetings:
+        roles = [
+            f"{role} {who}"
+            for role, who in (("presented:", meeting.presenter), ("facilitated:", meeting.facilitator))
+            if who
+        ]
+        lines.append(
+            f"  {meeting.started_at.strftime('%Y-%m-%d')}  {meeting.protocol_name}"
+            + (f"  ({', '.join(roles)})" if roles else "")
+        )
+    c = told.commitments
+    share = told.kept_share
+    kept = f", {round(share * 100)}% kept" if share is not None else ""
+    lines += [
+        "",
+        f"Commitments: {c['made']} made: {c['done']} done, {c['carried']} carried on, "
+        f"{c['dropped']} dropped, {c['open']} not yet checked{kept}",
+    ]
+    if told.rated:
+        lines += ["", "Ratings across the meetings (first → last, one bar per meeting):"]
+        width = max(len(r.item) for r in told.rated)
+        lines += [f"  {rated.item.ljust(width)}  {rated.trend()}" for rated in told.rated]
+    return "\n".join(lines) + "\n"

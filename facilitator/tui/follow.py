@@ -93,6 +93,7 @@ class FollowScreen(Screen[None]):
         if key != self._step_key:
             self._step_key = key  # a new view after every change to the file
             self._view.show_meeting(protocol, view.details)
+            self._view.show_commitments(view.commitments)
             self._view.show_step(run, protocol.steps[run.step])
         status = "The meeting has finished." if view.finished else status_line(run, room=True)
         if self.follower.facilitator_gone():

@@ -180,3 +180,91 @@ async def test_v_takes_the_team_s_ratings_and_keeps_them_at_once(
         await pilot.press("escape")
         await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
         assert run_screen(app).session.ratings[1]["Collective efficacy"] == 2.5
+
+
+# -- the commitments on the wall ----------------------------------------------------------------
+
+
+async def test_s_shows_the_commitments_to_the_room_and_takes_them_away(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.tui.widgets.meeting_view import MeetingView
+
+    from .test_wall import shown
+
+    app = make(TEAM)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await open_form(app, pilot)
+        await pilot.press(*"Ben", "tab", *"Try [b]exit[/b] tickets", "tab", *"next meeting", "enter")
+        await wait_for(pilot, "the run screen", lambda: isinstance(app.screen, RunScreen))
+        view = app.screen.query_one(MeetingView)
+        assert not view.has_class("-commitments") and not shown(app, "#commitments-room")
+        await pilot.press("f")  # the wall: the commitments are not on it until shown
+        await pilot.pause()
+        assert not shown(app, "#commitments-room") and shown(app, "#clock")
+        await pilot.press("s")
+        await pilot.pause()
+        assert view.has_class("-commitments")
+        assert shown(app, "#commitments-room") and not shown(app, "#clock") and shown(app, "#status")
+        assert text_of(app, "#commitments-room").splitlines() == [
+            "Our commitments",
+            "",
+            "• Ben: Try [b]exit[/b] tickets (by next meeting)",  # literally, never markup
+        ]
+        record = await saved(app, pilot)
+        assert record.events[-1].kind == "show" and record.events[-1].shown == "commitments"
+        await pilot.press("s")
+        await pilot.pause()
+        assert not shown(app, "#commitments-room") and shown(app, "#clock")
+        await pilot.press("s", "f")  # shown again, then the facilitator's own view: by the agenda
+        await pilot.pause()
+        assert shown(app, "#commitments-side") and shown(app, "#clock")
+        await pilot.press("5")  # another step takes them away, like the norms
+        await pilot.pause()
+        assert not view.has_class("-commitments") and not shown(app, "#commitments-side")
+
+
+async def test_the_follow_view_shows_the_commitments_only_while_they_are_shown(tmp_path) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from facilitator.core.clock import FakeClock
+    from facilitator.core.library import find, load_library
+    from facilitator.core.run import COMMITMENTS
+    from facilitator.core.session import Session, begin
+    from facilitator.core.store.saver import Saver
+    from facilitator.tui.follow import FollowApp, FollowScreen
+
+    from .test_wall import shown
+
+    clock = FakeClock()
+    protocol = find("ten-tenets", load_library(cwd=Path("/nonexistent"), env={})).protocol
+    live = Session.new(protocol, Details(group="Grade 5", participants=["Ben", "Chi"]), clock)
+    begin(live, tmp_path / "s")
+    assert live.path is not None
+
+    def save() -> None:
+        assert live.path is not None
+        Saver(live.path.parent, live.path).save(len(live.run.events) + 1, live.record())
+
+    live.run.toggle()
+    live.run.goto(3)
+    live.commit("Chi", "Share the rubric", "Friday")
+    save()
+    app = FollowApp(tmp_path / "s", live.path, clock=clock, theme="dark")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, FollowScreen)
+        await pilot.pause()
+        assert not shown(app, "#commitments-room") and shown(app, "#clock")
+        live.run.show(COMMITMENTS)
+        save()
+        screen.poll()
+        await pilot.pause()
+        assert shown(app, "#commitments-room") and not shown(app, "#clock")
+        assert "• Chi: Share the rubric (by Friday)" in text_of(app, "#commitments-room")
+        live.run.show("")
+        save()
+        screen.poll()
+        await pilot.pause()
+        assert not shown(app, "#commitments-room") and shown(app, "#clock")

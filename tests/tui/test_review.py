@@ -522,3 +522,35 @@ async def test_a_meeting_never_started_is_not_completed_in_the_list_the_session_
         text = screen_text(app)
         assert "Status\nnot started: finished before the timer ever ran" in text
         assert "Skipped\nevery step: the timer was never started" in text
+
+
+async def test_g_shows_the_highlighted_session_s_group_over_time(make: AppFactory, saved) -> None:
+    from facilitator.tui.screens.team import TeamScreen
+
+    app = make(Review())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("down", "down", "down")  # into the list, to the newer Grade 5 meeting
+        assert groups(app)[2] == "Grade 5 team"
+        assert str(app.screen.query_one("#review-file", Static).render()) == saved["grade5-again"].name
+        await pilot.press("g")
+        await ready(app, pilot)
+        assert isinstance(app.screen, TeamScreen)
+        text = str(app.screen.query_one("#team-text", Static).render())
+        assert text.startswith("Grade 5 team: 2 meetings")
+        assert "Tuning Protocol" in text and "Commitments: 0 made" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("slash", *"zzz-nothing", "down")  # nothing highlighted: every group
+        await pilot.press("escape")
+        await ready(app, pilot)
+
+
+async def test_the_team_view_without_a_group_lists_every_group(sessions: Path, saved) -> None:
+    from facilitator.tui.screens.team import team_text
+
+    text = team_text([sessions], "")
+    assert text.startswith("Every group")
+    assert "Grade 5 team" in text and "Art team" in text and "unreadable file(s) left out" in text
+    assert team_text([sessions], "grade 5 TEAM").startswith("Grade 5 team: 2 meetings")

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..checking import Invalid, check, plain, trusted
+from ..checking import Invalid, check, trusted
 from ..commitments import Commitment, CommitmentReview
 from .files import SessionFileError, identity
 from .record import FORMAT, TRAILER, RatedItem, SessionRecord, load_record, rated_in
@@ -82,7 +82,14 @@ class Summary:
 
     def to_json(self) -> dict[str, Any]:
         """As JSON data: dates as ISO 8601 text."""
-        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        data = dict(vars(self))
+        data["started_at"] = self.started_at.isoformat() if self.started_at else None
+        if self.steps is not None:
+            data["steps"] = [vars(s) for s in self.steps]
+        data["commitments"] = [vars(c) | {"made_at": c.made_at.isoformat()} for c in self.commitments]
+        data["commitment_reviews"] = [vars(r) | {"at": r.at.isoformat()} for r in self.commitment_reviews]
+        data["rated"] = [vars(r) for r in self.rated]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Summary:
@@ -108,17 +115,6 @@ class Summary:
 
 
 _SUMMARY_FIELDS = {f.name for f in fields(Summary)}
-
-
-def _jsonable(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    return value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,7 +327,7 @@ class Catalog:
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
+                handle.write(json.dumps(data, ensure_ascii=False))  # dumps: the C encoder
             os.replace(temp, self.index_path)
             self._dirty = False
         except OSError:

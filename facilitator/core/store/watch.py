@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..clock import Clock
+from ..commitments import Commitment
 from ..details import Details
 from ..protocol import Protocol
 from ..run import Run
@@ -34,6 +35,8 @@ class View:
     details: Details = field(default_factory=Details)
     finished: bool = False
     problem: str = ""
+    commitments: tuple[Commitment, ...] = ()
+    """Made in the meeting: the room sees them only while the facilitator shows them."""
 
     @property
     def group(self) -> str:
@@ -76,7 +79,7 @@ class Follower:
             self.view = View(problem=str(exc))
             return True
         finished = record.status == "completed" or run.state.finished
-        self.view = View(protocol, run, record.details, finished)
+        self.view = View(protocol, run, record.details, finished, commitments=tuple(record.commitments))
         return True
 
     def facilitator_gone(self) -> bool:

@@ -82,7 +82,7 @@ class ReviewSearch(SearchInput):
             "screen.to_list",
             "List",
             id="to-list",
-            tooltip="Into the list, where s sorts, t shows statistics and q quits",
+            tooltip="Into the list, where s sorts, t shows statistics, g the team and q quits",
         ),
     ]
 
@@ -111,6 +111,13 @@ class ReviewScreen(Screen[None]):
             "Stats",
             id="stats",
             tooltip="Across sessions: lengths and overruns per protocol (from the list)",
+        ),
+        Binding(
+            "g",
+            "team",
+            "Team",
+            id="team",
+            tooltip="The highlighted session's group over time: meetings, roles, commitments, ratings",
         ),
         Binding("slash", "search", "Search", id="search", tooltip="Back to the search box"),
         Binding(
@@ -320,7 +327,7 @@ class ReviewScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         in_search = isinstance(self.focused, Input)
-        if action in ("sort", "reverse", "stats"):
+        if action in ("sort", "reverse", "stats", "team"):
             return None if in_search else True  # letters go to the search box
         if action == "search":
             return not in_search
@@ -349,6 +356,12 @@ class ReviewScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(self.folders))
+
+    def action_team(self) -> None:
+        from .team import TeamScreen
+
+        chosen = self.current()
+        self.app.push_screen(TeamScreen(self.folders, chosen.group if chosen is not None else ""))
 
     def action_back(self) -> None:
         search = self.query_one(SearchInput)

@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core.run import NORMS
+from ...core.run import COMMITMENTS, NORMS
 from ...core.session import Session
 from ...core.status import mood
 from ...core.store.heartbeat import Heartbeat
@@ -107,6 +107,13 @@ class RunScreen(SavingMixin, Screen[None]):
             tooltip="Check in on earlier commitments",
             key_display="C",
         ),
+        Binding(
+            "s",
+            "show_commitments",
+            "Show",
+            id="show-commitments",
+            tooltip="Show this meeting's commitments to the room, or hide them",
+        ),
         Binding("v", "rate", "Rate", id="rate", tooltip="Ratings: the team's rating of this step's items"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Restart this step's time (asks)"),
         Binding("t", "app.toggle_theme", "Theme", id="theme", tooltip="Light or dark theme"),
@@ -150,8 +157,9 @@ class RunScreen(SavingMixin, Screen[None]):
     def compose(self) -> ComposeResult:
         # Its classes are right from the start: a class changed after mounting restyles it all.
         classes = mood_classes(mood(self.run))
-        if self.run.showing(bool(self.session.protocol.norms)) == NORMS:
-            classes.add("-norms")
+        shown = self.run.showing(bool(self.session.protocol.norms))
+        if shown in (NORMS, COMMITMENTS):
+            classes.add(f"-{shown}")
         yield MeetingView(private=True, classes=" ".join(sorted(classes)))
         with Column(id="bottom"):  # one box, so the 1 Hz repaint above does not render its parts
             with Vertical(id="notes-box"):
@@ -163,7 +171,8 @@ class RunScreen(SavingMixin, Screen[None]):
     def on_mount(self) -> None:
         self._view = self.query_one(MeetingView)
         self._view.show_meeting(self.session.protocol, self.session.details)
-        self._view.show_commitments(len(self.session.commitments))
+        if self.session.commitments or self._view.has_class("-commitments"):
+            self._view.show_commitments(self.session.commitments)
         self.set_interval(1.0, self.refresh_clock)
         self.refresh_step()
         if not self._first_screen:  # opened from setup or the picker: the app is on screen
@@ -346,6 +355,12 @@ class RunScreen(SavingMixin, Screen[None]):
         showing = run.showing(bool(self.session.protocol.norms)) == NORMS
         self._after(run.show("" if showing else NORMS))
 
+    def action_show_commitments(self) -> None:
+        """Show the meeting's commitments to the room (they fill the wall), or take them away."""
+        run = self.run
+        showing = run.showing(bool(self.session.protocol.norms)) == COMMITMENTS
+        self._after(run.show("" if showing else COMMITMENTS))
+
     def action_commitment(self) -> None:
         """The form for a commitment; it is saved at once."""
         if self.has_class("-projector"):
@@ -362,7 +377,7 @@ class RunScreen(SavingMixin, Screen[None]):
                 self.notify(str(exc), severity="warning", markup=False)
                 return
             self.save()
-            self._view.show_commitments(len(self.session.commitments))
+            self._view.show_commitments(self.session.commitments)
             self.notify(f"Commitment kept: {made.line()}", title="Commitment", markup=False)
 
         step = self.session.protocol.steps[self.run.step]

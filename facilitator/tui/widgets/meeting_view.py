@@ -2,14 +2,18 @@
 
 The step's title and number, its reminder, the status line, the presenter and the focusing
 question, the speaker in large type (in a step taken in turns), the time in block digits,
-the step bar, who speaks, the prompts, what comes next, the agenda, and the norms when they
-are shown. Its classes say how the time stands (`-warning`, `-over`, `-paused`, `-ready`; the
-words on the status line say it too), whether the norms are shown (`-norms`), and whether
-the view is the room's own (`-room`: the projector and follow views, where the norms fill the
-screen; on the facilitator's normal view they sit above the agenda).
+the step bar, who speaks, the prompts, what comes next, the agenda, and the norms or the
+meeting's commitments when they are shown. Its classes say how the time stands (`-warning`,
+`-over`, `-paused`, `-ready`; the words on the status line say it too), what is shown
+(`-norms`, `-commitments`), and whether the view is the room's own (`-room`: the projector
+and follow views, where what is shown fills the screen; on the facilitator's normal view it
+sits above the agenda).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,9 +21,10 @@ from textual.widgets import Static
 
 from ...core.details import Details
 from ...core.protocol import Protocol, Step
-from ...core.run import NORMS, Run
+from ...core.run import COMMITMENTS, NORMS, Run
 from ...core.status import (
     Mood,
+    commitments_text,
     context_line,
     mood,
     next_text,
@@ -36,6 +41,9 @@ from .boxes import Column, Row
 from .plain_line import PlainLine
 from .step_bar import StepBar
 from .text_slots import TextSlots
+
+if TYPE_CHECKING:
+    from ...core.commitments import Commitment
 
 MOOD_CLASSES = ("-over", "-warning", "-paused", "-ready")
 
@@ -60,14 +68,14 @@ class MeetingView(Column):
         #status-row { height: auto; background: $boost; }
         #status { width: auto; max-width: 100%; height: auto; padding: 0 1; text-style: bold; }
         #context { height: auto; padding: 0 1; text-style: bold; }
-        #norms-room {
+        #norms-room, #commitments-room {
             display: none; height: 1fr; padding: 1 4; text-style: bold; content-align: center middle;
         }
         #body { height: 1fr; }
         #main { width: 2fr; padding: 0 1; }
         #side { width: 1fr; min-width: 30; max-width: 64; }
         #side-box { padding: 0 1; border-left: vkey $panel; }
-        #norms-side { display: none; height: auto; text-style: bold; margin-bottom: 1; }
+        #norms-side, #commitments-side { display: none; height: auto; text-style: bold; margin-bottom: 1; }
         #commitments-count { height: auto; margin-top: 1; color: $text-muted; }
         #speaker-box { height: auto; }
         #speaker-name { height: 4; color: $text; }
@@ -84,6 +92,10 @@ class MeetingView(Column):
         &.-room.-norms #norms-side { display: none; }
         &.-room.-norms #norms-room { display: block; }
         &.-room.-norms #body { display: none; }
+        &.-commitments #commitments-side { display: block; }
+        &.-room.-commitments #commitments-side { display: none; }
+        &.-room.-commitments #commitments-room { display: block; }
+        &.-room.-commitments #body { display: none; }
         /* The words and the band's inverse carry the warning too: NO_COLOR and washed-out
            projectors keep it. */
         &.-warning #clock, &.-warning #bar { color: $text-warning; }
@@ -99,6 +111,7 @@ class MeetingView(Column):
         self.private = private
         self._texts = TextSlots(self)
         self._norms = ""
+        self._commitments = commitments_text([])
         self._made: dict[str, Static] = {}
         self._speaker: tuple[BigName, Column] | None = None
 
@@ -147,19 +160,23 @@ class MeetingView(Column):
                 self.mount(widget, after=self.query_one("#heading"))
             elif name == "context":
                 self.mount(widget, after=self.query_one("#status-row"))
-            elif name == "norms-room":
+            elif name in ("norms-room", "commitments-room"):
                 self.mount(widget, before=self.query_one("#body"))
             elif name == "commitments-count":
                 self.query_one("#side-box").mount(widget, after=self._agenda)
-            else:  # norms-side
+            else:  # norms-side, commitments-side
                 self.query_one("#side-box").mount(widget, before=self._agenda)
             self._texts.bind(f"#{name}", widget)
         self._texts.set(f"#{name}", text)
 
     def _show_norms(self) -> None:
-        """The norms where this view shows them: over the body in the room's views, above the
-        agenda on the facilitator's own (CSS shows each only with `-norms`)."""
-        self._put("norms-room" if self.has_class("-room") else "norms-side", self._norms)
+        """The norms (and the commitments, once shown) where this view shows them: over the
+        body in the room's views, above the agenda on the facilitator's own (CSS shows each
+        only with `-norms` or `-commitments`)."""
+        where = "room" if self.has_class("-room") else "side"
+        self._put(f"norms-{where}", self._norms)
+        if self.has_class("-commitments") or f"commitments-{where}" in self._made:
+            self._put(f"commitments-{where}", self._commitments)
 
     def set_room(self, room: bool) -> None:
         """The room's own view (projector) or the facilitator's."""
@@ -172,11 +189,14 @@ class MeetingView(Column):
         self._norms = norms_text(protocol)
         self._show_norms()
 
-    def show_commitments(self, count: int) -> None:
-        """How many commitments the meeting has made, under the agenda (the facilitator's view
-        only: the room sees commitments only when they are shown to it)."""
+    def show_commitments(self, made: Sequence[Commitment]) -> None:
+        """The meeting's commitments: how many, under the agenda on the facilitator's view, and
+        the list, which the room sees only while the facilitator shows it."""
         if self.private:
+            count = len(made)
             self._put("commitments-count", f"Commitments: {count} (c adds one)" if count else "")
+        self._commitments = commitments_text(made)
+        self._show_norms()
 
     def _show_speaker(self, name: str | None) -> None:
         """The speaker's name in large type, or nothing outside a step taken in turns."""
@@ -223,7 +243,13 @@ class MeetingView(Column):
         wanted = mood_classes(m)
         for name in MOOD_CLASSES:
             self.set_class(name in wanted, name)
-        self.set_class(run.showing(bool(self._norms)) == NORMS, "-norms")
+        shown = run.showing(bool(self._norms))
+        self.set_class(shown == NORMS, "-norms")
+        if shown == COMMITMENTS and not self.has_class("-commitments"):
+            self.set_class(True, "-commitments")
+            self._show_norms()  # the list's part is made when first shown
+        else:
+            self.set_class(shown == COMMITMENTS, "-commitments")
         self._agenda.show(run)
         return m
 
