@@ -418,8 +418,8 @@ async def test_turns_are_listed_with_who_and_times(make: AppFactory, sessions: P
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         text = screen_text(app)
-        assert "Turn 1 · Ana: 3:00 planned · 3:00 actual" in text
-        assert "Turn 3 · Chi: 3:00 planned · 3:45 actual · +0:45 over" in text
+        assert "Turn 1 · Ana: 1:00 planned · 1:00 actual" in text
+        assert "Turn 3 · Chi: 1:00 planned · 1:45 actual · +0:45 over" in text
 
 
 async def test_q_and_escape_quit_only_with_an_empty_search(make: AppFactory, saved) -> None:

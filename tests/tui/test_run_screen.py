@@ -196,17 +196,17 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
         assert speaker_of(app) == ""  # not a step taken in turns
         await pilot.press("3")
         assert (run.step, run.turn) == (2, 0)
-        assert text_of(app, "#step-title") == "Peeling the layers"
+        assert text_of(app, "#step-title") == "Round 1: what I heard"  # one stem a round
         assert speaker_of(app).startswith("Ana · turn 1 of 3 · next: Ben")
         assert text_of(app, "#next") == "Next: turn 2 of 3 · Ben"
         await pilot.press("n")
         assert (run.step, run.turn) == (2, 1)
         assert speaker_of(app).startswith("Ben · turn 2 of 3 · next: Chi")
-        assert text_of(app, "#step-number") == "Step 3 of 6"
+        assert text_of(app, "#step-number") == "Step 3 of 9"
         await pilot.press("right", "n")
         assert (run.step, run.turn) == (3, 0)
-        assert text_of(app, "#step-title") == "Presenter reflects"
-        assert speaker_of(app) == ""
+        assert text_of(app, "#step-title") == "Round 2: assumptions"  # the next stem, round again
+        assert speaker_of(app).startswith("Ana · turn 1 of 3 · next: Ben")
         # Previous from the step after lands on the last turn.
         await pilot.press("p")
         assert (run.step, run.turn) == (2, 2)
@@ -216,14 +216,14 @@ async def test_turns_in_peeling_the_onion(make: AppFactory) -> None:
         assert speaker_of(app).startswith("Ben · turn 2 of 3 · next: Chi")
         # + in a step taken in turns is for this turn only.
         await pilot.press("+")
-        assert run.unit_planned_ms(2, 1) == 4 * MIN
-        assert run.unit_planned_ms(2, 0) == run.unit_planned_ms(2, 2) == 3 * MIN
-        # What is left of the step: Ben's 4:00 and Chi's 3:00 (Ana's turn is behind us).
-        assert "whole step 07:00 left" in speaker_of(app)
+        assert run.unit_planned_ms(2, 1) == 2 * MIN
+        assert run.unit_planned_ms(2, 0) == run.unit_planned_ms(2, 2) == 1 * MIN
+        # What is left of the step: Ben's 2:00 and Chi's 1:00 (Ana's turn is behind us).
+        assert "whole step 03:00 left" in speaker_of(app)
         record = await saved(app, pilot)
         turns = record.steps[2].turns
         assert turns is not None
-        assert [(t.who, t.planned_seconds) for t in turns] == [("Ana", 180), ("Ben", 240), ("Chi", 180)]
+        assert [(t.who, t.planned_seconds) for t in turns] == [("Ana", 60), ("Ben", 120), ("Chi", 60)]
 
 
 # -- digits -------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ async def test_restart_in_turns_asks_about_the_turn(make: AppFactory, clock: Fak
         await pilot.press("r")
         assert "Restart this turn's time?" in text_of(app, "#dialog-question")
         await pilot.press("enter")
-        assert run_screen(app).run.left_ms() == 180_000
+        assert run_screen(app).run.left_ms() == 60_000  # the turn's minute, whole again
 
 
 # -- a ------------------------------------------------------------------------------------
