@@ -104,7 +104,24 @@ def build_parser() -> Parser:
     _sessions_option(run, argparse.SUPPRESS)
     _display_options(run, sub=True)
 
-    sub.add_parser("list", help="the protocols found, and where from")
+    listing = sub.add_parser(
+        "list",
+        help="the protocols found, and where from",
+        description="The protocols found, with their families and lengths. SHORTEST is the "
+        "least time each can be fitted to (its steps at their floors), for --people taking "
+        "turns (4 unless given).",
+    )
+    listing.add_argument(
+        "--tag",
+        action="append",
+        metavar="TAG",
+        help="only protocols with this tag or family (tuning, student work, dilemma, text, data, "
+        "listening, feedback, reflection); again for more (all must match)",
+    )
+    listing.add_argument(
+        "--fits", type=float, metavar="MINUTES", help="only protocols that can run in this many minutes"
+    )
+    listing.add_argument("--people", type=int, default=4, metavar="N", help="how many take turns (default 4)")
 
     show = sub.add_parser("show", help="a protocol's agenda, printable")
     show.add_argument("protocol", metavar="PROTOCOL")
@@ -209,16 +226,37 @@ def _library_problems(problems: list[str]) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .core.choosing import families, fits, has_tag, shortest_minutes
     from .core.export import total_text
 
+    if not 1 <= args.people <= 50:
+        raise UsageError("--people must be from 1 to 50")
+    if args.fits is not None and not args.fits > 0:  # also refuses nan
+        raise UsageError("--fits must be a number of minutes above 0")
     library = load_library()
-    rows = [("ID", "NAME", "STEPS", "MINUTES", "FROM")]
-    for found in library.sorted():
+    chosen = [
+        found
+        for found in library.sorted()
+        if all(has_tag(found.protocol, tag) for tag in args.tag or [])
+        and (args.fits is None or fits(found.protocol, args.fits, args.people))
+    ]
+    if not chosen:
+        wanted = [f"tagged {' and '.join(args.tag)}"] if args.tag else []
+        if args.fits is not None:
+            wanted.append(f"fitting in {args.fits:g} min for {args.people}")
+        print(f"No protocol {', '.join(wanted)} (facilitator list shows them all)")
+        _library_problems(library.problems)
+        return OK
+    # FROM only when it tells something: some protocols are the team's own.
+    origin = any(found.origin != "built-in" for found in chosen)
+    rows = [("ID", "NAME", "FAMILY", "STEPS", "MINUTES", "SHORTEST", *(["FROM"] if origin else []))]
+    for found in chosen:
         p = found.protocol
-        rows.append((p.id, p.name, str(len(p.steps)), total_text(p), found.origin))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[4])
+        shortest = f"{shortest_minutes(p, args.people):g} min"
+        minutes = total_text(p).replace(" min per person", "/person").replace(" min + ", " + ")
+        cells = [p.id, p.name, ", ".join(families(p)), str(len(p.steps)), minutes, shortest]
+        rows.append((*cells, *([found.origin] if origin else [])))
+    print_table(rows, shrink=(1, 2))  # the id stays whole: it is what run takes
     _library_problems(library.problems)
     return OK
 
@@ -256,11 +294,23 @@ def _folders_text(folders: Sequence[Path]) -> str:
     return " and ".join(str(f) for f in folders)
 
 
-def print_table(rows: Sequence[Sequence[str]]) -> None:
-    """Rows as aligned columns; the last column is not padded."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+def print_table(rows: Sequence[Sequence[str]], shrink: Sequence[int] = ()) -> None:
+    """Rows as aligned columns; the last column is not padded. On a terminal too narrow for
+    them, the columns `shrink` give way in turn (their cells cut with "…"); piped, every cell
+    is whole."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    if shrink and sys.stdout.isatty():
+        room = shutil.get_terminal_size((200, 24)).columns - 1
+        for column in shrink:
+            over = sum(widths) + 2 * (len(widths) - 1) - room
+            widths[column] = max(len(rows[0][column]), 12, widths[column] - max(0, over))
+
+    def cell(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
     for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[-1])
+        cells = [cell(c, w) for c, w in zip(row, widths, strict=True)]
+        print("  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False)) + "  " + cells[-1])
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:

@@ -65,6 +65,36 @@ async def test_typing_filters_the_list(make: AppFactory) -> None:
         assert sorted(ids(screen)) == BUILT_IN
 
 
+async def test_a_family_and_a_number_of_minutes_find_the_protocol_that_fits(make: AppFactory) -> None:
+    app = make()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app, PickerScreen)
+        await pilot.press(*"data")
+        assert ids(screen) == ["atlas-looking-at-data", "data-driven-dialogue", "atlas"]  # names first
+        await pilot.press(*" 30")  # what fits in 30 minutes (floors kept, a team of 4)
+        assert ids(screen) == ["atlas-looking-at-data", "data-driven-dialogue"]
+        await pilot.press("escape", *"20m")
+        assert set(ids(screen)) == {
+            "tuning-short",
+            "consultancy-short",
+            "listening-dyad",
+            "charrette",
+            "chalk-talk",
+            "text-rendering",
+            "microlabs",
+        }
+        await pilot.press("escape", *"tuning")  # the name first, then those tagged tuning
+        assert ids(screen)[:2] == ["tuning", "tuning-short"] and "charrette" in ids(screen)
+
+
+def test_search_words_take_a_number_as_minutes() -> None:
+    from facilitator.tui.screens.picker import search_words
+
+    assert search_words("Data 30") == (["data"], 30.0)
+    assert search_words("45min text") == (["text"], 45.0)
+    assert search_words("nan 0 -5 inf") == (["nan", "0", "-5", "inf"], None)
+
+
 async def test_enter_opens_the_setup_of_the_chosen_protocol(make: AppFactory) -> None:
     app = make()
     async with app.run_test(size=SIZE) as pilot:

@@ -150,16 +150,35 @@ def test_list_shows_the_builtin_protocols(work: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert err == ""
     rows = lines(out)
-    assert rows[0].split() == ["ID", "NAME", "STEPS", "MINUTES", "FROM"]
+    # FROM is left out when every protocol is built-in (see the next tests for a team's own).
+    assert rows[0].split() == ["ID", "NAME", "FAMILY", "STEPS", "MINUTES", "SHORTEST"]
     tuning = next(row for row in rows if row.startswith("tuning "))
     assert "Tuning Protocol" in tuning
+    assert "tuning, student work, feedback" in tuning
     assert " 8 " in tuning
     assert "67 min" in tuning
-    assert tuning.endswith("built-in")
+    assert tuning.endswith("30 min")  # every step at its floor
     final_word = next(row for row in rows if row.startswith("final-word "))
-    assert "per person" in final_word
+    assert "5 + 8/person" in final_word and final_word.endswith("37 min")  # 5 + 4 rounds of 8
     ids = [row.split()[0] for row in rows[1:]]
     assert sorted(ids) == sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def test_list_filters_by_tag_and_by_the_time_there_is(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["list", "--tag", "data", "--fits", "30"], capsys)
+    assert code == 0 and err == ""
+    ids = [row.split()[0] for row in lines(out)[1:]]
+    assert ids == ["atlas-looking-at-data", "data-driven-dialogue"]  # atlas needs 36 min
+    code, out, _ = run_main(["list", "--tag", "Student  Work", "--tag", "tuning"], capsys)
+    assert [row.split()[0] for row in lines(out)[1:]] == ["tuning", "tuning-short"]
+    # Rounds for each person: more people need more time.
+    _, four, _ = run_main(["list", "--tag", "text", "--fits", "30"], capsys)
+    _, eight, _ = run_main(["list", "--tag", "text", "--fits", "30", "--people", "8"], capsys)
+    assert "save-the-last-word" in four and "save-the-last-word" not in eight
+    code, out, _ = run_main(["list", "--tag", "data", "--fits", "5"], capsys)
+    assert code == 0 and out.startswith("No protocol tagged data, fitting in 5 min for 4")
+    code, _, err = run_main(["list", "--fits", "0"], capsys)
+    assert code == 2 and "--fits must be a number of minutes above 0" in err
 
 
 def test_list_reports_broken_files_on_stderr_and_lists_the_good(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from ...core.choosing import fits
 from ...core.export import total_text
 from ...core.library import Found, Library
 from ...core.store.catalog import Unfinished
@@ -67,6 +69,22 @@ def _width(text: str) -> int:
     return max((cell_len(line) for line in text.split("\n")), default=0)
 
 
+def search_words(query: str) -> tuple[list[str], float | None]:
+    """The words of a search, and the minutes it asks to fit in (a number: "30", "30m")."""
+    words, minutes = [], None
+    for word in query.casefold().split():
+        number = word.removesuffix("min").removesuffix("m")
+        try:
+            value = float(number)
+        except ValueError:
+            value = math.nan
+        if 0 < value < math.inf:  # also refuses nan
+            minutes = value
+        else:
+            words.append(word)
+    return words, minutes
+
+
 @dataclass(frozen=True)
 class _Row:
     """One row the picker can show: what it is, the words a search matches, its cells."""
@@ -75,6 +93,8 @@ class _Row:
     key: str
     haystack: str
     cells: tuple[str, str, str, str]
+    title: str = ""
+    """The id and name: a search matching them lists the row before those matching elsewhere."""
 
 
 class SearchInput(Input):
@@ -118,7 +138,10 @@ class PickerScreen(Screen[None]):
             Content("facilitator · choose a protocol   ↑↓ move · Enter choose · q quit"),
             id="picker-title",
         )
-        yield SearchInput(placeholder="Type to search protocols (name, summary, tags)", id="search")
+        yield SearchInput(
+            placeholder="Search: name, family (data, text…), or 30 for what fits in 30 min",
+            id="search",
+        )
         yield DataTable(id="protocols", cursor_type="row", zebra_stripes=True)
         yield Static(id="picker-problems")
         yield Footer()
@@ -167,7 +190,8 @@ class PickerScreen(Screen[None]):
         for found in self.library.sorted():
             p = found.protocol
             haystack = " ".join([p.id, p.name, p.summary, *p.tags]).casefold()
-            rows.append(_Row(found, p.id, haystack, (p.name, str(len(p.steps)), total_text(p), p.summary)))
+            cells = (p.name, str(len(p.steps)), total_text(p), p.summary)
+            rows.append(_Row(found, p.id, haystack, cells, f"{p.id} {p.name}".casefold()))
         return rows
 
     def fit_summaries(self) -> None:
@@ -194,16 +218,21 @@ class PickerScreen(Screen[None]):
         return Text(text if self.summary_width is None else shorten(text, self.summary_width))
 
     def fill(self, query: str) -> None:
-        """Show the protocols matching `query` (every word must match)."""
-        words = query.casefold().split()
+        """Show the protocols matching `query`: every word must match the name, summary or
+        tags (a family: tuning, data, text…), and a number of minutes keeps those that can run
+        in that time (fitted, for a small team). Those whose name matches come first."""
+        words, minutes = search_words(query)
         table = self.query_one(DataTable)
         table.clear()
         self.shown = []
-        for row in self.rows():
-            if all(word in row.haystack for word in words):
-                self.shown.append(row.item)
-                *first, summary = row.cells
-                table.add_row(*map(Text, first), self.summary(summary), key=row.key)
+        found = [row for row in self.rows() if all(word in row.haystack for word in words)]
+        if minutes is not None:
+            found = [row for row in found if isinstance(row.item, Found) and fits(row.item.protocol, minutes)]
+        found.sort(key=lambda row: not (row.title and all(word in row.title for word in words)))
+        for row in found:
+            self.shown.append(row.item)
+            *first, summary = row.cells
+            table.add_row(*map(Text, first), self.summary(summary), key=row.key)
         if not self.shown:
             *first, summary = NO_MATCH
             table.add_row(*map(Text, first), self.summary(summary), key=NO_MATCH_KEY)
