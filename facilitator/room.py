@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .core.store.files import session_path, sessions_dir
+from .core.store.files import session_path, sessions_dir, sessions_dirs
 
 _FONT_LINK = re.compile(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', re.S)
 _LOCAL_FONT = """<style>
@@ -22,9 +22,10 @@ _LOCAL_FONT = """<style>
 
 
 def _session(args: argparse.Namespace, folder: Path) -> Path | None:
+    """The session named, looked for in every --sessions-dir (a live view waits in the first)."""
     if not args.session:
         return None
-    return session_path(args.session, folder).resolve()
+    return session_path(args.session, sessions_dirs(args.sessions_dir)).resolve()
 
 
 def cmd_follow(args: argparse.Namespace) -> int:
