@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from . import __version__
 from .core.details import Details
-from .core.library import NotFoundError, find, load_library, load_protocol
+from .core.library import NotFoundError, find_one, load_library, load_protocol
 from .core.protocol import ProtocolError
 from .core.store.files import SessionFileError, session_path, sessions_dirs, write_private
 from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
@@ -264,7 +264,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from .core.export import agenda_markdown, agenda_text
 
-    found = find(args.protocol, load_library())
+    found = find_one(args.protocol)
     text = agenda_markdown(found.protocol) if args.markdown else agenda_text(found.protocol)
     sys.stdout.write(text)
     return OK

@@ -177,16 +177,28 @@ def search_path(cwd: Path | None = None, env: Mapping[str, str] | None = None) -
     return places
 
 
-def load_library(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Library:
-    """Load every protocol on the search path; a broken file is reported and hides nothing."""
-    library = Library()
+def _places(cwd: Path | None, env: Mapping[str, str] | None, problems: list[str]) -> list[tuple[str, Path]]:
+    """The search path's folders that exist, each once (the first label wins)."""
+    places = []
     seen: set[Path] = set()
     for origin, folder in search_path(cwd, env):
         try:
             real = folder.resolve()
             if real in seen or not folder.is_dir():
                 continue
-            seen.add(real)
+        except OSError as exc:
+            problems.append(f"{folder}: cannot be read ({exc.strerror})")
+            continue
+        seen.add(real)
+        places.append((origin, folder))
+    return places
+
+
+def load_library(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Library:
+    """Load every protocol on the search path; a broken file is reported and hides nothing."""
+    library = Library()
+    for origin, folder in _places(cwd, env, library.problems):
+        try:
             files = sorted(folder.glob("*.toml"))
         except OSError as exc:
             library.problems.append(f"{folder}: cannot be read ({exc.strerror})")
@@ -199,6 +211,26 @@ def load_library(cwd: Path | None = None, env: Mapping[str, str] | None = None) 
                 continue
             library.protocols[protocol.id] = Found(protocol, path, origin)
     return library
+
+
+def find_one(name: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Found:
+    """What `find(name, load_library())` answers, reading only the files it can be: the path
+    given, or NAME.toml in each place on the search path, the latest place first (a broken
+    file there gives way to an earlier one, as in the library). A name no file has is looked
+    for in the whole library, which suggests the closest one. Opening a meeting by name
+    reads one protocol instead of every one (start-up time)."""
+    if looks_like_path(name):
+        path = Path(name).expanduser()
+        return Found(load_protocol(path), path, "file")
+    for origin, folder in reversed(_places(cwd, env, [])):
+        path = folder / f"{name}.toml"
+        try:
+            if not path.is_file():
+                continue
+            return Found(load_protocol(path), path, origin)
+        except (OSError, ProtocolError):
+            continue
+    return find(name, load_library(cwd, env))
 
 
 def looks_like_path(name: str) -> bool:

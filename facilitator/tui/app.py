@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..core.clock import Clock, SystemClock
-from ..core.library import Found, Library, find, load_library
+from ..core.library import Found, Library, find, find_one, load_library
 from ..core.session import Details, FitError, Session, resume_session
 from ..core.store.files import SessionFileError, session_path
 from ..core.store.saver import SaveError, Saver, probe
@@ -41,7 +41,7 @@ class FacilitatorApp(App[Outcome]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | None,
         options: Options,
         clock: Clock | None = None,
         *,
@@ -53,7 +53,7 @@ class FacilitatorApp(App[Outcome]):
         reviewing: bool = False,
     ) -> None:
         super().__init__()
-        self.library = library
+        self._library = library
         self.options = options
         self.clock = clock or SystemClock()
         self._start_session = session
@@ -79,6 +79,14 @@ class FacilitatorApp(App[Outcome]):
             first_screen=first,
             more_dirs=self.options.more_dirs,
         )
+
+    @property
+    def library(self) -> Library:
+        """Every protocol found, read the first time the picker needs it (a meeting opened
+        by name reads only its own protocol: start-up time)."""
+        if self._library is None:
+            self._library = load_library()
+        return self._library
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -205,7 +213,6 @@ def make_app(
 ) -> FacilitatorApp:
     """The app for what was asked, shared by the command line and the tests. Raises StartError,
     SessionFileError, NotFoundError or ProtocolError with one line for the user."""
-    library = load_library() if library is None else library
     clock = clock or SystemClock()
     folders = options.folders
     if isinstance(start, Review):
@@ -221,7 +228,7 @@ def make_app(
         from ..core.store.catalog import resumable
 
         return FacilitatorApp(library, options, clock, unfinished=resumable(folders))
-    found = find(start.protocol, library)
+    found = find_one(start.protocol) if library is None else find(start.protocol, library)
     people = start.people
     if people is not None and not 1 <= people <= 50:
         raise StartError("--people must be from 1 to 50")

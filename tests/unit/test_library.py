@@ -221,6 +221,33 @@ def test_broken_override_keeps_the_good_earlier_one(places: Places) -> None:
     assert any(p.startswith(f"{broken_tuning}:") for p in library.problems)
 
 
+def test_finding_one_by_name_answers_as_the_whole_library_does(
+    places: Places, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.core.library import NotFoundError, find, find_one
+
+    put(places.user, "tuning", "My Tuning")
+    put(places.user, "shared", "Shared from user")
+    put(places.cwd / "protocols", "shared", "Shared from cwd")
+    put(places.env_b, "shared", "Shared from env b")
+    put(places.user, "mine", "Mine, good")
+    put_broken(places.env_a, "mine")  # a broken override gives way to the good earlier one
+    put_broken(places.cwd / "protocols", "consultancy")
+    env = env_for(places.env_a, places.env_b)
+    library = load_library(places.cwd, env)
+    for name in [*library.protocols, *(p.stem for p in BUILTIN)]:
+        one, every = find_one(name, places.cwd, env), find(name, library)
+        assert (one.protocol, one.path, one.origin) == (every.protocol, every.path, every.origin), name
+    # Only the named protocol's files are read.
+    read: list[Path] = []
+    real = library_module.load_protocol
+    monkeypatch.setattr(library_module, "load_protocol", lambda path: read.append(path) or real(path))
+    assert find_one("tuning", places.cwd, env).protocol.name == "My Tuning"
+    assert read == [places.user / "tuning.toml"]
+    with pytest.raises(NotFoundError, match='did you mean "tuning"'):
+        find_one("tunign", places.cwd, env)
+
+
 def test_a_syntax_mistake_is_reported_in_plain_words_with_its_place(places: Places) -> None:
     folder = places.cwd / "protocols"
     folder.mkdir(parents=True)
