@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import hashlib
+import importlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -72,10 +73,24 @@ def protocol_from_data(data: dict[str, object], where: str, protocol_id: str) ->
         raise ProtocolError(exc.problems) from None
 
 
+def _builtin_sha256() -> Any:
+    """SHA-256 from Python's own module (`_sha256`, `_sha2` from 3.12): hashlib would load
+    OpenSSL first, some milliseconds of every start-up."""
+    for name in ("_sha256", "_sha2"):
+        with contextlib.suppress(ImportError, AttributeError):
+            return importlib.import_module(name).sha256
+    import hashlib
+
+    return hashlib.sha256
+
+
+sha256 = _builtin_sha256()
+
+
 @functools.cache
 def _code_key() -> bytes:
     """What the checked form depends on besides the file: the code that declares and checks it."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     here = Path(__file__).resolve().parent
     for name in ("protocol.py", "checking.py", "library.py"):
         with contextlib.suppress(OSError):
@@ -84,14 +99,14 @@ def _code_key() -> bytes:
 
 
 def _cache_path(raw: bytes) -> Path:
-    return cache_dir() / (hashlib.sha256(_code_key() + raw).hexdigest() + ".json")
+    return cache_dir() / (sha256(_code_key() + raw).hexdigest() + ".json")
 
 
 def _from_cache(raw: bytes, protocol_id: str) -> Protocol | None:
     """The checked form of these bytes, if it was kept whole; None otherwise."""
     try:
         seal, _, body = _cache_path(raw).read_bytes().partition(b"\n")
-        if seal.decode("ascii") != hashlib.sha256(body).hexdigest():
+        if seal.decode("ascii") != sha256(body).hexdigest():
             return None
         return trusted(Protocol, {**json.loads(body), "id": protocol_id})
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
@@ -109,7 +124,7 @@ def _keep(raw: bytes, protocol: Protocol) -> None:
         fd, temp = tempfile.mkstemp(prefix=".checked-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+                handle.write(sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(temp, target)
         except OSError:
             os.unlink(temp)
