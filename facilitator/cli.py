@@ -19,6 +19,9 @@ from .core.store.files import SessionFileError, session_path, sessions_dirs, wri
 from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
 
 OK, INVALID, USAGE = 0, 1, 2
+EXIT_DEADLINE_S = 5.0
+"""After a signal (the terminal closed, the system stopping), the meeting is saved at once and
+the app has this long to leave cleanly before the process ends anyway."""
 
 
 class UsageError(Exception):
@@ -550,6 +553,7 @@ def launch(start: Start, options: Options) -> int:
     finally:
         gc.freeze()
         gc.enable()
+    app.exit_deadline = EXIT_DEADLINE_S
     outcome = app.run()
     if outcome is None:
         return OK

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +58,9 @@ class FacilitatorApp(App[Outcome]):
         super().__init__()
         self._library = library
         self.options = options
+        self.exit_deadline: float | None = None
+        """Seconds a signal's exit may take before the process ends anyway (the command line
+        sets it; tests, which run the app in their own process, leave it None)."""
         self.clock = clock or SystemClock()
         self._start_session = session
         self._start_setup = setup
@@ -174,8 +180,13 @@ class FacilitatorApp(App[Outcome]):
         self.exit(self._leave())
 
     def on_signal(self) -> None:
-        """The terminal closed or the system asked us to stop: save, then leave cleanly."""
-        self.exit(self._leave())
+        """The terminal closed or the system asked us to stop: save, then leave cleanly. With
+        the terminal gone, leaving can hang in Textual's writing to it; the meeting is saved by
+        then, so after `exit_deadline` seconds the process ends anyway."""
+        outcome = self._leave()
+        if self.exit_deadline is not None:
+            _arm_last_resort(self.exit_deadline)
+        self.exit(outcome)
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme, and remember the choice."""
@@ -193,6 +204,16 @@ class FacilitatorApp(App[Outcome]):
         yield SystemCommand("Light or dark theme", "Switch the theme (t)", self.action_toggle_theme)
         if isinstance(screen, RunScreen):
             yield from screen.commands()
+
+
+def _arm_last_resort(seconds: float) -> None:
+    threading.Thread(target=_end_after, args=(seconds,), daemon=True, name="last-resort").start()
+
+
+def _end_after(seconds: float) -> None:
+    """The process's last resort after a signal: end it, the meeting already saved."""
+    time.sleep(seconds)  # real time on purpose: how long the process may outlive its terminal
+    os._exit(0)
 
 
 def _named_session(name: str | None, folders: list[Path]) -> Path:

@@ -361,6 +361,23 @@ def test_terminal_closed_then_sighup_still_saves(start: Callable[..., Terminal],
     assert record.steps[0].notes == "window closed"
 
 
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_terminal_closed_as_the_first_step_shows_never_leaves_the_app_running(
+    start: Callable[..., Terminal], sessions: Path, attempt: int
+) -> None:
+    # The window is closed (tmux kill-session, a laptop lid on a remote shell) the moment the
+    # first frame is drawn, while the first save and the notes box are still on their way.
+    term = start("run", "consultancy", "--group", "Gone", "--sessions-dir", str(sessions), "--no-bell")
+    term.wait_for_screen("Step 1 of")
+    term.close_master()
+    with __import__("contextlib").suppress(ProcessLookupError):
+        os.killpg(term.proc.pid, signal.SIGHUP)  # what the kernel sends the terminal's processes
+    term.proc.wait(EXIT_S)  # raises if it hangs
+    path = session_file(sessions)
+    if path is not None:  # the first save may not have happened yet; if it did, it is whole
+        assert load_record(path).status == "in_progress"
+
+
 # -- nowhere to save: the record goes elsewhere, and the path is printed ------------------------
 
 

@@ -569,3 +569,54 @@ async def test_a_session_file_whose_protocol_copy_holds_escapes_is_refused(
         make(Resume(str(path)))
     message = str(caught.value)
     assert "U+001B" in message and "\n" not in message and "\x1b" not in message
+
+
+# -- a terminal that closes: the process never outlives it for long -----------------------------
+
+
+async def test_a_signal_saves_then_arms_the_last_resort_exit(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.tui import app as app_module
+
+    armed: list[float] = []
+    monkeypatch.setattr(app_module, "_arm_last_resort", armed.append)
+    app = make(RunProtocol("tuning", Details(group="Gone")))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        path = session_file(run_screen(app))
+        app.exit_deadline = 5.0  # as the command line sets it
+        app.on_signal()
+        assert load_record(path).status == "in_progress"  # saved before the deadline is armed
+        await pilot.pause()
+    assert armed == [5.0]
+
+
+async def test_without_a_deadline_a_signal_arms_nothing(
+    make: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facilitator.tui import app as app_module
+
+    armed: list[float] = []
+    monkeypatch.setattr(app_module, "_arm_last_resort", armed.append)
+    app = make(RunProtocol("tuning"))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        assert app.exit_deadline is None  # a test process is never ended from inside
+        app.on_signal()
+        await pilot.pause()
+    assert armed == []
+
+
+def test_the_last_resort_ends_the_process_after_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitator.tui import app as app_module
+
+    said: list[tuple[str, float]] = []
+    ended = threading.Event()
+    monkeypatch.setattr(app_module.time, "sleep", lambda s: said.append(("slept", s)))
+    monkeypatch.setattr(app_module.os, "_exit", lambda code: (said.append(("exit", code)), ended.set()))
+    app_module._arm_last_resort(5.0)  # on a thread of its own, which never holds the process
+    assert ended.wait(10)
+    assert said == [("slept", 5.0), ("exit", 0)]
+    (thread,) = [t for t in threading.enumerate() if t.name == "last-resort"] or [None]
+    assert thread is None or thread.daemon

@@ -751,3 +751,21 @@ def test_export_says_which_steps_were_skipped_and_adapted(
         "| 3 | Clarifying questions | 5:00 | 6:00 | 6:00 | "
         "adapted: 5:00 at the start, 6:00 at the end, made longer with + |"
     ) in lines(out)
+
+
+def test_the_app_from_the_command_line_ends_itself_after_a_signal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitator import cli
+    from facilitator.tui import app as app_module
+    from facilitator.tui.start import Options, Pick
+
+    seen: list[float | None] = []
+
+    class App:
+        exit_deadline: float | None = None
+
+        def run(self) -> None:
+            seen.append(self.exit_deadline)
+
+    monkeypatch.setattr(app_module, "make_app", lambda start, options: App())
+    assert cli.launch(Pick(), Options(Path("sessions"))) == 0
+    assert seen == [cli.EXIT_DEADLINE_S] and 0 < cli.EXIT_DEADLINE_S <= 10

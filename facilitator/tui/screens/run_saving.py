@@ -6,7 +6,9 @@ lasting warning and is retried, and a meeting that cannot be saved where it belo
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,7 @@ class SavingMixin(_Base):
     _last_save: float
     _warned: bool
     _ended: Outcome | None
+    _loop: asyncio.AbstractEventLoop
 
     if TYPE_CHECKING:
 
@@ -52,21 +55,30 @@ class SavingMixin(_Base):
         """Save now, off the UI thread; the newest record always wins."""
         self._seq += 1
         self._last_save = self.run.clock.monotonic()
+        self._loop = asyncio.get_running_loop()
         self._write(self._seq, self.session.record(completed=self.run.state.finished))
+
+    def _tell(self, callback: Callable[..., object], *args: object) -> None:
+        """From the save thread: run `callback` on the UI thread soon, without waiting for it.
+        (Waiting, as call_from_thread does, would hang the save thread, and the app's exit
+        with it, when the terminal closes while the app shuts down.)"""
+        app = self.app
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app has gone
+            self._loop.call_soon_threadsafe(lambda: app.call_later(callback, *args))
 
     @work(thread=True, group="save")
     def _write(self, seq: int, record: SessionRecord) -> None:
         try:
             self.saver.save(seq, record)
         except OSError as exc:
-            self.app.call_from_thread(self.save_failed, exc)
+            self._tell(self.save_failed, exc)
         else:
             if self.session.path != self.saver.path and self.saver.moved_from is None:
-                self.app.call_from_thread(self.file_created)
+                self._tell(self.file_created)
             if self.save_failing:
-                self.app.call_from_thread(self.save_ok)
+                self._tell(self.save_ok)
             if self.saver.moved_from is not None:
-                self.app.call_from_thread(self.file_moved)
+                self._tell(self.file_moved)
 
     def file_created(self) -> None:
         """The first save made the session file: the heartbeat goes beside it."""
@@ -76,6 +88,8 @@ class SavingMixin(_Base):
 
     def file_moved(self) -> None:
         old, self.saver.moved_from = self.saver.moved_from, None
+        if old is None:  # two saves in a row both saw the move: said once
+            return
         self.notify(
             f"{old} was changed by something else, so it was left alone; "
             f"this meeting is now saved in {self.saver.path}.",
