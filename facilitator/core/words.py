@@ -52,3 +52,11 @@ def drift_text(drift_ms: int) -> str:
 def plural(n: int, word: str) -> str:
     """ "1 session", "3 sessions"."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def duration_words(seconds: float) -> str:
+    """A long stretch in words, to the minute: "10 minutes", "1 hour 5 minutes"."""
+    minutes = max(1, round(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = ([plural(hours, "hour")] if hours else []) + ([plural(minutes, "minute")] if minutes else [])
+    return " ".join(parts)

@@ -620,3 +620,74 @@ def test_the_last_resort_ends_the_process_after_its_time(monkeypatch: pytest.Mon
     assert said == [("slept", 5.0), ("exit", 0)]
     (thread,) = [t for t in threading.enumerate() if t.name == "last-resort"] or [None]
     assert thread is None or thread.daemon
+
+
+# -- a laptop that sleeps, a wall clock that jumps -----------------------------------------------
+
+
+async def test_time_asleep_is_meeting_time_and_the_screen_says_so(
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make(RunProtocol("tuning"))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        screen = run_screen(app)
+        said = spy_notify(app, monkeypatch)
+        await pilot.press("space")
+        before = screen.run.left_ms()
+        clock.sleep(10 * 60)  # the lid closed for ten minutes in the middle of the step
+        screen.second_passed()
+        await pilot.pause()
+        assert said[-1] == "This computer was asleep for 10 minutes; the meeting's time went on."
+        assert screen.run.left_ms() == before - 10 * 60 * 1000  # the room did not stop
+        screen.second_passed()  # said once
+        assert said.count(said[-1]) == 1
+        await pilot.press("space")  # paused: asleep again, and the words say the timer stood
+        clock.sleep(5 * 60)
+        screen.second_passed()
+        assert said[-1] == "This computer was asleep for 5 minutes; the timer was paused."
+
+
+async def test_a_short_gap_is_not_called_sleep(make: AppFactory, clock: FakeClock, monkeypatch) -> None:  # noqa: ANN001
+    app = make(RunProtocol("tuning"))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        said = spy_notify(app, monkeypatch)
+        clock.sleep(20)  # a busy machine, a short stall
+        run_screen(app).second_passed()
+        assert not any("asleep" in s for s in said)
+
+
+async def test_a_wall_clock_that_jumps_changes_no_duration(make: AppFactory, clock: FakeClock) -> None:
+    from datetime import timedelta
+
+    app = make(RunProtocol("tuning"))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        screen = run_screen(app)
+        await pilot.press("space")
+        await tick(app, pilot, clock, 30)
+        left = screen.run.left_ms()
+        for jump in (timedelta(hours=-1), timedelta(hours=3), timedelta(minutes=-7)):  # DST, zone, NTP
+            clock.set_wall(clock.wall() + jump)
+            screen.second_passed()
+            assert screen.run.left_ms() == left
+        assert screen.run.unit_ran_ms(0, 0) == 30_000
+        await pilot.press("n")  # saved with the step's time as run, whatever the wall clock says
+        record = await saved(app, pilot)
+        assert record.steps[0].actual_seconds == 30
+
+
+def test_the_system_clock_counts_sleep_on_this_machine() -> None:
+    import sys
+    import time as time_module
+
+    from facilitator.core.clock import SystemClock, _counting_sleep
+
+    reading = _counting_sleep()
+    if sys.platform.startswith("linux"):
+        assert getattr(reading, "args", None) == (time_module.CLOCK_BOOTTIME,)
+    clock = SystemClock()
+    first = clock.monotonic()
+    assert clock.monotonic() >= first
+    assert 0 <= clock.slept() < 1  # nothing slept between two readings

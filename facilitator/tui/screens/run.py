@@ -19,7 +19,7 @@ from ...core.session import Session
 from ...core.status import mood
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver
-from ...core.words import plural
+from ...core.words import duration_words, plural
 from ..start import Outcome
 from ..widgets.boxes import Column
 from ..widgets.meeting_view import MeetingView, mood_classes
@@ -36,6 +36,8 @@ KEY_WORDS = {"right": "→", "left": "←", "equals_sign": "=", "plus": "+", "mi
 """Keys as people write them, for the command palette."""
 
 NARROW = 70
+SLEPT_S = 60.0
+"""A sleep this long or longer is said on the screen when the computer wakes."""
 SHORT = 26
 TALL = 40
 RETRY_S = 3.0
@@ -173,7 +175,7 @@ class RunScreen(SavingMixin, Screen[None]):
         self._view.show_meeting(self.session.protocol, self.session.details)
         if self.session.commitments or self._view.has_class("-commitments"):
             self._view.show_commitments(self.session.commitments)
-        self.set_interval(1.0, self.refresh_clock)
+        self.set_interval(1.0, self.second_passed)
         self.refresh_step()
         if not self._first_screen:  # opened from setup or the picker: the app is on screen
             self.call_after_refresh(self.first_frame_shown)
@@ -211,6 +213,19 @@ class RunScreen(SavingMixin, Screen[None]):
         """Repaint what belongs to the step: called after moving to another step or turn."""
         self._view.show_step(self.run, self.session.protocol.steps[self.run.step])
         self._load_notes()
+        self.refresh_clock()
+
+    def second_passed(self) -> None:
+        """The 1 Hz interval: say so when the computer slept (the meeting's time went on
+        meanwhile: the room did not stop), then repaint."""
+        slept = self.run.clock.slept()
+        if slept >= SLEPT_S:
+            went_on = "the meeting's time went on" if self.run.running else "the timer was paused"
+            self.notify(
+                f"This computer was asleep for {duration_words(slept)}; {went_on}.",
+                title="Welcome back",
+                timeout=10,
+            )
         self.refresh_clock()
 
     def refresh_clock(self) -> None:
