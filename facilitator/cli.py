@@ -14,7 +14,7 @@ from typing import NoReturn
 from . import __version__
 from .core.details import Details
 from .core.library import NotFoundError, find_one, load_library, load_protocol
-from .core.protocol import ProtocolError
+from .core.protocol import CONTROL, ProtocolError
 from .core.store.files import SessionFileError, session_path, sessions_dirs, write_private
 from .tui.start import Options, Pick, Resume, Review, RunProtocol, Start, StartError
 
@@ -225,7 +225,7 @@ def build_parser() -> Parser:
 
 def _library_problems(problems: list[str]) -> None:
     for problem in problems:
-        print(f"facilitator: skipped {problem}", file=sys.stderr)
+        say(f"skipped {problem}")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -293,6 +293,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def printable(text: str) -> str:
+    """Text from a file as one terminal line: control characters (escape sequences) and line
+    breaks never reach the terminal."""
+    return CONTROL.sub("", " ".join(text.split()))
+
+
+def say(message: str) -> None:
+    """One line on stderr, never carrying a control sequence from a file's contents."""
+    print(f"facilitator: {printable(message)}", file=sys.stderr)
+
+
+def _skipped(problems: Sequence[str]) -> None:
+    """Each file a command could not read, one line each, then how many (the others are read
+    all the same)."""
+    for problem in problems:
+        say(f"skipped {problem}")
+    if problems:
+        count = len(problems)
+        say(
+            f"{count} file{'s' if count != 1 else ''} could not be read and {'are' if count != 1 else 'is'} left out"
+        )
+
+
 def _folders_text(folders: Sequence[Path]) -> str:
     return " and ".join(str(f) for f in folders)
 
@@ -301,6 +324,7 @@ def print_table(rows: Sequence[Sequence[str]], shrink: Sequence[int] = ()) -> No
     """Rows as aligned columns; the last column is not padded. On a terminal too narrow for
     them, the columns `shrink` give way in turn (their cells cut with "…"); piped, every cell
     is whole."""
+    rows = [[printable(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     if shrink and sys.stdout.isatty():
         room = shutil.get_terminal_size((200, 24)).columns - 1
@@ -362,7 +386,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     print_table(rows)
     for s in found:
         if s.problem:
-            print(f"facilitator: unreadable session {s.problem}", file=sys.stderr)
+            say(f"unreadable session {s.problem}")
     return OK
 
 
@@ -373,8 +397,7 @@ def cmd_team(args: argparse.Namespace) -> int:
     folders = sessions_dirs(args.sessions_dir)
     folder = _folders_text(folders)
     found_meetings, problems = meetings(folders)
-    for problem in problems:
-        print(f"facilitator: skipped {problem}", file=sys.stderr)
+    _skipped(problems)
     if not args.group:
         if args.csv:
             raise UsageError("--csv needs a GROUP: the ratings are one group's")
@@ -437,8 +460,7 @@ def cmd_commitments(args: argparse.Namespace) -> int:
         states = [s for s in states if s.group.strip().casefold() == wanted]
     if not args.all:
         states = [s for s in states if s.is_open]
-    for problem in problems:
-        print(f"facilitator: skipped {problem}", file=sys.stderr)
+    _skipped(problems)
     if args.json:
         out = [
             {
@@ -483,7 +505,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from .core.store.catalog import gather
 
     folders = sessions_dirs(args.sessions_dir)
-    stats = protocol_stats([s for _, s in gather(folders, full=True)], args.protocol)
+    summaries = [s for _, s in gather(folders, full=True)]
+    _skipped([s.problem for s in summaries if s.problem is not None])
+    stats = protocol_stats(summaries, args.protocol)
     if args.protocol and not stats:
         raise UsageError(f'no saved sessions of "{args.protocol}" in {_folders_text(folders)}')
     width = shutil.get_terminal_size((100, 24)).columns
@@ -596,10 +620,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except (UsageError, NotFoundError, SessionFileError, StartError) as exc:
-        print(f"facilitator: {exc}", file=sys.stderr)
+        say(str(exc))
     except ProtocolError as exc:
         for problem in exc.problems:
-            print(f"facilitator: {problem}", file=sys.stderr)
+            say(problem)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

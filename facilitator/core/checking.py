@@ -10,14 +10,19 @@ as plain data (lists and tables, no None) for TOML and JSON.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import functools
+import importlib
+import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -84,9 +89,44 @@ STRICT = _Strict()
 # -- TOML text ---------------------------------------------------------------------------------
 
 
+def _builtin_sha256() -> Any:
+    """SHA-256 from Python's own module (`_sha256`, `_sha2` from 3.12): hashlib would load
+    OpenSSL first, some milliseconds of every start-up."""
+    for name in ("_sha256", "_sha2"):
+        with contextlib.suppress(ImportError, AttributeError):
+            return importlib.import_module(name).sha256
+    import hashlib
+
+    return hashlib.sha256
+
+
+sha256 = _builtin_sha256()
+
+
+class NotRegularFile(OSError):
+    """A FIFO, a device or a directory where a file was expected: never read (a FIFO would
+    wait forever for a writer)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading; raise NotRegularFile for anything else, without
+    waiting on it (a FIFO is opened non-blocking, then refused)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_limited(path: Path, limit: int) -> bytes:
-    """Read at most limit + 1 bytes, so a huge file is refused without reading it all."""
-    with path.open("rb") as handle:
+    """Read at most limit + 1 bytes of a regular file, so a huge file is refused without
+    reading it all (and anything but a regular file is refused: NotRegularFile)."""
+    with open_regular(path) as handle:
         return handle.read(limit + 1)
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .protocol import Cleaned
+
 
 @dataclass(frozen=True, kw_only=True)
 class Details:
     """The meeting details given at setup (any may be empty)."""
 
-    group: str = ""
-    facilitator: str = ""
-    presenter: str = ""
-    participants: list[str] = field(default_factory=list)
-    focus_question: str = ""
+    group: Cleaned = ""
+    facilitator: Cleaned = ""
+    presenter: Cleaned = ""
+    participants: list[Cleaned] = field(default_factory=list)
+    focus_question: Cleaned = ""
     fit_minutes: float | None = None
 
     @staticmethod

@@ -11,19 +11,17 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import importlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
 from .. import __version__
-from .checking import Invalid, check, parse_toml_text, plain, read_limited, trusted
+from .checking import Invalid, NotRegularFile, check, parse_toml_text, plain, read_limited, sha256, trusted
 from .protocol import FORMAT, MAX_FILE_BYTES, CheckedProtocol, Protocol, ProtocolError
 
 APP_NAME = "facilitator"
@@ -71,20 +69,6 @@ def protocol_from_data(data: dict[str, object], where: str, protocol_id: str) ->
         return protocol
     except Invalid as exc:
         raise ProtocolError(exc.problems) from None
-
-
-def _builtin_sha256() -> Any:
-    """SHA-256 from Python's own module (`_sha256`, `_sha2` from 3.12): hashlib would load
-    OpenSSL first, some milliseconds of every start-up."""
-    for name in ("_sha256", "_sha2"):
-        with contextlib.suppress(ImportError, AttributeError):
-            return importlib.import_module(name).sha256
-    import hashlib
-
-    return hashlib.sha256
-
-
-sha256 = _builtin_sha256()
 
 
 @functools.cache
@@ -136,8 +120,10 @@ def load_protocol(path: Path) -> Protocol:
     where = str(path)
     try:
         raw = read_limited(path, MAX_FILE_BYTES)
-    except IsADirectoryError:
-        raise ProtocolError([f"{where}: is a directory, not a protocol file"]) from None
+    except (IsADirectoryError, NotRegularFile):
+        if path.is_dir():
+            raise ProtocolError([f"{where}: is a directory, not a protocol file"]) from None
+        raise ProtocolError([f"{where}: not a regular file (a FIFO or a device); not read"]) from None
     except FileNotFoundError:
         raise ProtocolError([f"{where}: no such file"]) from None
     except OSError as exc:

@@ -120,7 +120,15 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def cleaned(text: str) -> str:
+    """Text with its control characters dropped (newlines and tabs kept)."""
+    return CONTROL.sub("", text)
+
+
 PlainText = Annotated[str, STRICT, Rule(_plain)]
+Cleaned = Annotated[str, STRICT, Rule(cleaned)]
+"""Text a session file keeps (names, notes): read with its control characters dropped, so it
+is shown literally and never drives the terminal, and the file still opens."""
 Title = Annotated[str, STRICT, Rule(_plain), Rule(_non_blank)]
 Scale = Annotated[int, STRICT, Rule(_scale)]
 """A rating scale: ratings run from 1 to this (2 to 10)."""

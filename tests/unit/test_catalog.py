@@ -54,9 +54,18 @@ def meeting(
     return session.path
 
 
-def test_written_files_end_with_the_trailer(library, tmp_path):
+def test_written_files_end_with_the_trailer_and_the_checksum_of_the_rest(library, tmp_path):
+    import hashlib
+
+    from facilitator.core.store.record import is_sealed
+
     path = meeting(library, tmp_path, "consultancy", "A", [0] * 6, 1)
-    assert path.read_text(encoding="utf-8").endswith(TRAILER)
+    text = path.read_text(encoding="utf-8")
+    body, last = text[: text.rindex("\n", 0, -1) + 1], text[text.rindex("\n", 0, -1) + 1 :]
+    assert last == f"{TRAILER} sha256={hashlib.sha256(body.encode()).hexdigest()}\n"
+    assert is_sealed(text.encode())
+    assert not is_sealed(text.replace('"A"', '"B"', 1).encode())  # any change breaks the seal
+    assert not is_sealed(body.encode()) and not is_sealed(b"")
     data = load_record(path)
     assert data.protocol_id == "consultancy"
     assert data.total_actual_seconds == sum(s.actual_seconds for s in data.steps)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -512,7 +513,6 @@ def test_huge_file_is_not_read_in_full(tmp_path: Path, monkeypatch: pytest.Monke
     with path.open("wb") as handle:
         handle.truncate(1 << 30)  # a sparse 1 GiB file
     read_sizes: list[int] = []
-    real_open = Path.open
 
     class Spy:
         def __init__(self, handle):
@@ -529,14 +529,14 @@ def test_huge_file_is_not_read_in_full(tmp_path: Path, monkeypatch: pytest.Monke
             read_sizes.append(len(data))
             return data
 
-    def spy_open(self, *args, **kwargs):
-        return Spy(real_open(self, *args, **kwargs))
+    from facilitator.core import checking
 
-    monkeypatch.setattr(Path, "open", spy_open)
+    real_open = checking.open_regular
+    monkeypatch.setattr(checking, "open_regular", lambda path: Spy(real_open(path)))
     with pytest.raises(ProtocolError) as info:
         load_protocol(path)
     assert "larger than 256 KiB" in info.value.problems[0]
-    assert read_sizes, "the file was not read through Path.open"
+    assert read_sizes, "the file was not read through open_regular"
     assert sum(read_sizes) <= MAX_FILE_BYTES + 1
 
 
@@ -608,10 +608,10 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
 def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, GOOD)
 
-    def denied(self, *args, **kwargs):
+    def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     (message,) = problems_of(path)
     assert message == f"{path}: cannot be read (Permission denied)"
 

@@ -362,7 +362,8 @@ def test_load_a_truncated_file(tmp_path: Path) -> None:
     record, _, _ = make_record()
     path = create_session_file(tmp_path, record)
     text = path.read_text(encoding="utf-8")
-    for cut in (len(text) // 3, len(text) // 2, len(text) - 40, 25):
+    end_of_data = text.rindex("\n", 0, -1)  # before the trailer line (a comment)
+    for cut in (len(text) // 3, len(text) // 2, end_of_data - 40, 25):
         broken = tmp_path / f"cut-{cut}.toml"
         broken.write_text(text[:cut], encoding="utf-8")
         with pytest.raises(SessionFileError) as caught:

@@ -2,8 +2,9 @@
 
 A session file written by facilitator starts with its summary (date, status, protocol,
 group, total times, then the commitments, check-ins and ratings a team's history needs) and
-ends with `TRAILER`. A listing parses only that head, up to `[protocol]`, when the trailer is
-there; any other file is loaded in full and checked. The index (`.facilitator-index.json`
+ends with `TRAILER` and the checksum of the rest. A listing parses only that head, up to
+`[protocol]`, when the checksum says the file is whole and as written; any other file is
+loaded in full and checked. The index (`.facilitator-index.json`
 in the sessions directory, private like the files) remembers summaries by file identity
 (inode, size, modification time), so an unchanged file is never read twice and a changed,
 added or removed one is always noticed.
@@ -22,16 +23,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..checking import Invalid, check, trusted
+from ..checking import Invalid, check, open_regular, read_limited, trusted
 from ..commitments import Commitment, CommitmentReview
+from ..protocol import CONTROL, Cleaned, cleaned
 from .files import SessionFileError, identity
-from .record import FORMAT, TRAILER, RatedItem, SessionRecord, load_record, rated_in
+from .record import FORMAT, MAX_SESSION_BYTES, RatedItem, SessionRecord, is_sealed, load_record, rated_in
 
 INDEX_NAME = ".facilitator-index.json"
 INDEX_VERSION = 6
-_HEAD_BYTES = 4096
-_MAX_HEAD_BYTES = 256 * 1024
-_TRAILER = TRAILER.encode()
+MAX_INDEX_BYTES = 256 * 1024 * 1024
+"""An index larger than this is not read (it would be for some hundred thousand files)."""
 _HEAD_END = b"\n[protocol]\n"
 
 
@@ -121,7 +122,7 @@ _SUMMARY_FIELDS = {f.name for f in fields(Summary)}
 class _TeamHead:
     """The tables of a session file's head, checked when a listing reads them."""
 
-    participants: list[str] = field(default_factory=list)
+    participants: list[Cleaned] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     commitment_reviews: list[CommitmentReview] = field(default_factory=list)
     rated: list[RatedItem] = field(default_factory=list)
@@ -160,20 +161,16 @@ def _full(path: Path) -> Summary:
 
 
 def _head(path: Path) -> bytes | None:
-    """The head of a file facilitator wrote (its text up to `[protocol]`), or None."""
+    """The head of a whole, sealed file facilitator wrote (its text up to `[protocol]`), or
+    None to read the file in full (cut off, changed by hand, written before the seal)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-            while (cut := head.find(_HEAD_END)) < 0 and len(head) < _MAX_HEAD_BYTES:
-                more = handle.read(len(head))  # a head with many commitments: read on
-                if not more:
-                    return None
-                head += more
-            handle.seek(-len(_TRAILER), os.SEEK_END)
-            tail = handle.read()
+        raw = read_limited(path, MAX_SESSION_BYTES)
     except OSError:
         return None
-    return head[: cut + 1] if cut >= 0 and tail == _TRAILER else None
+    cut = raw.find(_HEAD_END)
+    if cut < 0 or len(raw) > MAX_SESSION_BYTES or not is_sealed(raw):
+        return None
+    return raw[: cut + 1]
 
 
 def _quick(path: Path) -> Summary | None:
@@ -205,11 +202,12 @@ def _quick(path: Path) -> Summary | None:
         name=path.name,
         started_at=data["started_at"],
         status=data["status"],
-        protocol_id=data["protocol_id"],
-        protocol_name=data["protocol_name"],
-        group=data["group"],
-        presenter=data["presenter"],
-        facilitator=data["facilitator"],
+        # Control characters dropped, as reading the file in full drops them (Cleaned).
+        protocol_id=cleaned(data["protocol_id"]),
+        protocol_name=cleaned(data["protocol_name"]),
+        group=cleaned(data["group"]),
+        presenter=cleaned(data["presenter"]),
+        facilitator=cleaned(data["facilitator"]),
         planned=data["total_planned_seconds"],
         actual=data["total_actual_seconds"],
         started=(
@@ -243,7 +241,7 @@ def _team_head(path: Path, data: dict[str, Any]) -> _TeamHead | None:
         if not isinstance(data.get(count), int) or not isinstance(listed, list) or len(listed) != data[count]:
             return None
     if not any(got[key] for key in _COUNTS.values()) and all(isinstance(p, str) for p in got["participants"]):
-        return _TeamHead(participants=got["participants"])  # most meetings: nothing to check
+        return _TeamHead(participants=[cleaned(p) for p in got["participants"]])  # most: nothing to check
     try:
         head: _TeamHead = check(_TeamHead, got, str(path))
     except Invalid:
@@ -261,16 +259,29 @@ class Catalog:
         self._dirty = False
 
     def _load_index(self) -> dict[str, tuple[list[int], Summary]]:
+        """The index, checked like any input: an entry of another shape, or one that names a
+        file other than its own, is dropped (that file is read again); a damaged index is
+        no index."""
         try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-            if data.get("version") != INDEX_VERSION:
+            with open_regular(self.index_path) as handle:
+                data = json.loads(handle.read(MAX_INDEX_BYTES + 1))
+            if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
                 return {}
-            return {
-                name: (entry["id"], Summary.from_json(entry["summary"]))
-                for name, entry in data["files"].items()
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            files = data["files"]
+            if not isinstance(files, dict):
+                return {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return {}
+        kept: dict[str, tuple[list[int], Summary]] = {}
+        for name, entry in files.items():
+            try:
+                file_id, summary = entry["id"], Summary.from_json(entry["summary"])
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                continue
+            plain_name = isinstance(name, str) and name.endswith(".toml") and os.path.basename(name) == name
+            if plain_name and summary.name == name and _shape_ok(file_id, summary):
+                kept[name] = (file_id, summary)
+        return kept
 
     def summaries(self, full: bool = False, team: bool = False) -> list[Summary]:
         """Every session file, newest first; `full` reads notes and steps too; `team` makes
@@ -278,9 +289,14 @@ class Catalog:
         found: dict[str, tuple[list[int], Summary]] = {}
         try:
             entries = [e for e in os.scandir(self.folder) if e.name.endswith(".toml")]
+            inside = os.path.realpath(self.folder)
         except OSError:
             entries = []
         for entry in entries:
+            refused = _refused(entry, inside)
+            if refused is not None:
+                found[entry.name] = ([0, 0, 0, 0], Summary(name=entry.name, problem=refused))
+                continue
             now = identity(entry)
             if now is None:
                 continue
@@ -333,6 +349,44 @@ class Catalog:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _shape_ok(file_id: object, s: Summary) -> bool:
+    """Whether an index entry has the types a listing relies on (and no control characters)."""
+    texts = [s.name, s.status, s.protocol_id, s.protocol_name, s.group, s.presenter, s.facilitator]
+    texts += [s.problem or "", s.notes or "", *s.participants]
+    texts += [t for c in s.commitments for t in (c.id, c.who, c.what, c.due)]
+    texts += [t for r in s.commitment_reviews for t in (r.id, r.status, r.note)]
+    texts += [r.item for r in s.rated] + [step.title for step in s.steps or ()]
+    numbers = [s.planned, s.actual, *(c.step for c in s.commitments), *(r.step for r in s.rated)]
+    numbers += [r.scale for r in s.rated] + [n for step in s.steps or () for n in (step.planned, step.actual)]
+    return (
+        isinstance(file_id, list)
+        and len(file_id) == 4
+        and all(type(n) is int for n in file_id)
+        and all(type(t) is str and not CONTROL.search(t.replace("\n", "").replace("\t", "")) for t in texts)
+        and all(type(n) is int for n in numbers)
+        and all(type(r.rating) in (int, float) for r in s.rated)
+        and (s.started_at is None or isinstance(s.started_at, datetime))
+        and all(isinstance(c.made_at, datetime) for c in s.commitments)
+        and all(isinstance(r.at, datetime) for r in s.commitment_reviews)
+        and s.started in (None, True, False)
+        and s.team in (True, False)
+    )
+
+
+def _refused(entry: os.DirEntry[str], inside: str) -> str | None:
+    """Why a directory entry is never opened: not a regular file (a FIFO would hang the
+    listing), or a link to somewhere outside the sessions folder."""
+    where = os.path.join(inside, entry.name)
+    try:
+        if entry.is_symlink() and os.path.commonpath([os.path.realpath(entry.path), inside]) != inside:
+            return f"{where}: a link to outside the sessions folder; not followed"
+        if not entry.is_file():
+            return f"{where}: not a regular file (a FIFO, device or folder); not read"
+    except (OSError, ValueError):
+        return f"{where}: cannot be read"
+    return None
 
 
 def matches(summary: Summary, query: str) -> bool:

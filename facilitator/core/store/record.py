@@ -4,7 +4,7 @@ step's times and notes, and the event log the run can be rebuilt from.
 A record is written without pydantic (`to_toml`, every action of a meeting) and read back
 with every rule checked (`load_record`). The file starts with a summary (status, protocol,
 group, total times, then the commitments, check-ins and ratings a team's history needs) so a
-listing can read its head alone, up to `[protocol]`; it ends with `TRAILER`.
+listing can read its head alone, up to `[protocol]`; it ends with `TRAILER` and a checksum.
 """
 
 from __future__ import annotations
@@ -14,18 +14,47 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from ..checking import Invalid, Rule, check, parse_toml_text, plain
+from ..checking import (
+    STRICT,
+    Invalid,
+    NotRegularFile,
+    Rule,
+    check,
+    parse_toml_text,
+    plain,
+    read_limited,
+    sha256,
+)
 from ..commitments import Commitment, CommitmentReview
 from ..details import Details
 from ..plan import StepShape, shape_of
-from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Protocol, Scale, Title
+from ..protocol import CONTROL, MAX_FILE_BYTES, CheckedProtocol, Cleaned, Protocol, Scale, Title
 from ..run import Count, Event, Run, RunError
 from .files import SessionFileError
 
 FORMAT = 1
 """The session file format."""
-TRAILER = "# end of facilitator session\n"
-"""The last line of every session file: a file without it was cut off."""
+TRAILER = "# end of facilitator session"
+"""The start of the last line of every session file (a file without it was cut off). The line
+goes on with the SHA-256 of everything before it (`seal`), so a listing that reads only the
+head knows the rest of the file is as it was written."""
+
+
+def seal(body: str) -> str:
+    """The file's text: `body` and its last line, which carries the body's checksum."""
+    return f"{body}{TRAILER} sha256={sha256(body.encode()).hexdigest()}\n"
+
+
+def is_sealed(raw: bytes) -> bool:
+    """Whether a file's bytes end with the checksum of everything before its last line."""
+    cut = raw.rfind(b"\n", 0, len(raw) - 1) + 1
+    last = raw[cut:]
+    prefix = f"{TRAILER} sha256=".encode()
+    if not (last.startswith(prefix) and last.endswith(b"\n")):
+        return False
+    return last[len(prefix) : -1] == sha256(raw[:cut]).hexdigest().encode()
+
+
 MAX_SESSION_BYTES = 4 * MAX_FILE_BYTES
 
 
@@ -50,13 +79,16 @@ def _rating(value: float) -> float:
 
 
 Rating = Annotated[float, Rule(_rating)]
+Notes = Annotated[str, STRICT, Rule(clean_text)]
+"""Notes as read back: control characters dropped (see clean_text), so a file changed by hand
+or by a program shows its notes literally and still opens."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class TurnRecord:
     """One turn of a step taken in turns."""
 
-    who: str = ""
+    who: Cleaned = ""
     planned_seconds: Seconds
     actual_seconds: Seconds
 
@@ -65,10 +97,10 @@ class TurnRecord:
 class StepRecord:
     """One step of the meeting: its planned and actual time and its notes."""
 
-    title: str
+    title: Cleaned
     planned_seconds: Seconds
     actual_seconds: Seconds
-    notes: str = ""
+    notes: Notes = ""
     turns: list[TurnRecord] | None = None
     ratings: dict[str, Rating] | None = None
     """The team's rating of each item the step rates (only those rated)."""
@@ -105,8 +137,8 @@ class SessionRecord(Details):
     saved_at: datetime | None = None
     clock_ms: Seconds = 0
     # The summary, so a listing can read the head of the file alone (see catalog.py).
-    protocol_id: str = ""
-    protocol_name: str = ""
+    protocol_id: Cleaned = ""
+    protocol_name: Cleaned = ""
     total_planned_seconds: int = 0
     total_actual_seconds: int = 0
     timer_started: bool | None = None  # whether the timer ever ran; None in files from before
@@ -142,10 +174,11 @@ class SessionRecord(Details):
         return {"format": self.format, **plain(self)}
 
     def to_toml(self) -> str:
-        """The file's text; it ends with TRAILER, so a cut-off file shows at a glance."""
+        """The file's text; it ends with TRAILER and the checksum, so a cut-off or damaged
+        file shows at a glance."""
         import tomli_w  # only when writing: not before the run screen's first frame
 
-        return tomli_w.dumps(self.data(), multiline_strings=True) + TRAILER
+        return seal(tomli_w.dumps(self.data(), multiline_strings=True))
 
 
 def record_of(
@@ -221,8 +254,9 @@ def load_record(path: Path) -> SessionRecord:
     """Read and check a session file; raise SessionFileError with one clear line."""
     where = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_SESSION_BYTES + 1)
+        raw = read_limited(path, MAX_SESSION_BYTES)
+    except NotRegularFile:
+        raise SessionFileError(f"{where}: not a regular file (a FIFO, device or folder); not read") from None
     except OSError as exc:
         raise SessionFileError(f"{where}: cannot be read ({exc.strerror})") from None
     try:
