@@ -310,10 +310,8 @@ def _skipped(problems: Sequence[str]) -> None:
     for problem in problems:
         say(f"skipped {problem}")
     if problems:
-        count = len(problems)
-        say(
-            f"{count} file{'s' if count != 1 else ''} could not be read and {'are' if count != 1 else 'is'} left out"
-        )
+        files = f"{len(problems)} files" if len(problems) > 1 else "1 file"
+        say(f"{files} could not be read: left out (facilitator sessions lists every file)")
 
 
 def _folders_text(folders: Sequence[Path]) -> str:
