@@ -691,3 +691,37 @@ def test_the_system_clock_counts_sleep_on_this_machine() -> None:
     first = clock.monotonic()
     assert clock.monotonic() >= first
     assert 0 <= clock.slept() < 1  # nothing slept between two readings
+
+
+# -- hostile files in the sessions folder --------------------------------------------------------
+
+
+async def test_the_picker_and_the_review_browser_list_a_hostile_folder_plainly(
+    make: AppFactory, sessions: Path
+) -> None:
+    from textual.widgets import DataTable
+
+    from facilitator.tui.screens.picker import PickerScreen
+    from facilitator.tui.screens.review import ReviewScreen
+    from facilitator.tui.start import Review
+
+    from ..unit.test_hostile_files import hostile_folder
+
+    sessions.mkdir(parents=True)
+    hostile_folder(sessions)
+    app = make()  # the picker offers the unfinished ones: a FIFO must not hang it
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen)
+        offered = {item.record.group for item in app.screen.unfinished}
+        assert offered == {"Good team", "Hostile]0;pwned[2J"}
+    app = make(Review())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        table = screen.query_one(DataTable)
+        cells = [str(c) for i in range(table.row_count) for c in table.get_row_at(i)]
+        assert "Hostile]0;pwned[2J" in cells and "Good team" in cells
+        assert not any("\x1b" in c or "\x07" in c for c in cells)
+        assert sum(not s.readable for s in screen.summaries) == 6
