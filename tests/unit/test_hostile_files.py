@@ -189,7 +189,7 @@ def test_export_and_resume_of_a_hostile_file_are_plain(
         assert code == 0
     os.mkfifo(folder / "fifo.toml")
     code, out, err = run_cli(["export", "fifo", "--sessions-dir", str(folder)], capsys)
-    assert code == 2 and "no session \"fifo\"" in err  # never opened: not a regular file
+    assert code == 2 and 'no session "fifo"' in err  # never opened: not a regular file
     assert_harmless(code, out, err)
 
 
