@@ -26,3 +26,14 @@ def machine_file(config: Path) -> None:
     """This computer's tag in a config directory: "test", so file names are the same each run."""
     (config / "facilitator").mkdir(parents=True, exist_ok=True)
     (config / "facilitator" / "machine").write_text("test\n", encoding="ascii")
+
+
+@pytest.fixture(autouse=True)
+def rescue_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where a record that cannot be saved in its folder goes: a folder of the test's own, so
+    no test sees another's rescued meetings (nor the machine's)."""
+    from facilitator.core.store import saver
+
+    folder = tmp_path / "rescued"
+    monkeypatch.setattr(saver, "rescue_dirs", lambda: [folder])
+    return folder

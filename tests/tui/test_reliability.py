@@ -725,3 +725,20 @@ async def test_the_picker_and_the_review_browser_list_a_hostile_folder_plainly(
         assert "Hostile]0;pwned[2J" in cells and "Good team" in cells
         assert not any("\x1b" in c or "\x07" in c for c in cells)
         assert sum(not s.readable for s in screen.summaries) == 6
+
+
+async def test_a_meeting_s_start_sweeps_what_interrupted_saves_left(
+    make: AppFactory, sessions: Path, clock: FakeClock
+) -> None:
+    import os
+
+    sessions.mkdir(parents=True)
+    left = sessions / ".2026-11-20_1400_tuning_test.toml.q1w2e3.tmp"
+    left.write_text("half a save", encoding="utf-8")
+    then = clock.wall().timestamp() - 3600
+    os.utime(left, (then, then))
+    app = make(RunProtocol("tuning"))
+    async with app.run_test() as pilot:
+        await settle(app, pilot)
+        assert not left.exists()
+        assert session_file(run_screen(app)).exists()

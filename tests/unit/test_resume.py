@@ -289,3 +289,40 @@ def test_truncated_session_files_give_a_clear_error(tmp_path, tuning, cut):
         assert "\n" not in str(exc)
     else:
         assert record.format == 1
+
+
+def test_a_meeting_finished_in_the_rescue_folder_is_not_offered_to_resume(tmp_path: Path) -> None:
+    from facilitator.core.store.catalog import resumable
+    from facilitator.core.store.saver import create_session_file
+
+    folder, rescued = tmp_path / "s", tmp_path / "rescued"
+    protocol = find("tuning", load_library(cwd=Path("/nonexistent"), env={})).protocol
+    clock = FakeClock()
+    session = Session.new(protocol, Details(group="Full disk"), clock)
+    begin(session, folder)
+    other = Session.new(protocol, Details(group="Still going"), clock)
+    begin(other, folder)
+    assert {u.record.group for u in resumable(folder, rescued=[rescued])} == {"Full disk", "Still going"}
+    session.run.finish()
+    create_session_file(rescued, session.record(completed=True))  # where finishing had to save it
+    assert [u.record.group for u in resumable(folder, rescued=[rescued])] == ["Still going"]
+
+
+def test_leftover_temporary_copies_are_swept_but_a_save_in_progress_is_not(tmp_path: Path) -> None:
+    import os
+
+    from facilitator.core.store.files import LEFTOVER_AGE_S, sweep_leftovers
+
+    old = tmp_path / ".2026-11-23_1400_tuning_test.toml.a1b2c3.tmp"
+    young = tmp_path / ".2026-11-23_1400_tuning_test.toml.d4e5f6.tmp"
+    index_tmp = tmp_path / ".index.x9y8.tmp"
+    kept = [tmp_path / "2026-11-23_1400_tuning_test.toml", tmp_path / ".2026-11-23_1400_tuning_test.beat"]
+    for path in (old, young, index_tmp, *kept):
+        path.write_text("x", encoding="utf-8")
+    now = 2_000_000_000.0
+    for path in (old, index_tmp, *kept):
+        os.utime(path, (now - LEFTOVER_AGE_S - 1, now - LEFTOVER_AGE_S - 1))
+    os.utime(young, (now - 5, now - 5))  # another computer's save, a moment ago
+    assert sorted(sweep_leftovers(tmp_path, now)) == sorted([old, index_tmp])
+    assert young.exists() and all(path.exists() for path in kept)
+    assert sweep_leftovers(tmp_path / "missing", now) == []

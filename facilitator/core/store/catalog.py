@@ -420,11 +420,33 @@ class Unfinished:
     record: SessionRecord
 
 
-def resumable(folders: Path | Iterable[Path]) -> list[Unfinished]:
-    """Sessions that were not finished, newest first (found through the catalog)."""
+def finished_elsewhere(rescued: Iterable[Path]) -> set[tuple[str, str, str]]:
+    """The meetings finished in a rescue folder (the sessions folder could not be written when
+    they finished), as (start, protocol, group): their files in the sessions folder still say
+    in progress."""
+    return {
+        (s.started_at.isoformat(), s.protocol_id, s.group)
+        for _, s in gather(rescued)
+        if s.readable and s.status == "completed" and s.started_at is not None
+    }
+
+
+def resumable(folders: Path | Iterable[Path], rescued: Iterable[Path] | None = None) -> list[Unfinished]:
+    """Sessions that were not finished, newest first (found through the catalog); one that
+    was finished in a rescue folder (`rescued`: the rescue folders) is not offered."""
+    if rescued is None:
+        from .saver import rescue_dirs
+
+        rescued = rescue_dirs()
+    done = finished_elsewhere(rescued)
     found = []
     for path, summary in gather([folders] if isinstance(folders, Path) else folders):
-        if summary.readable and summary.status == "in_progress":
+        key = (
+            summary.started_at.isoformat() if summary.started_at else "",
+            summary.protocol_id,
+            summary.group,
+        )
+        if summary.readable and summary.status == "in_progress" and key not in done:
             try:
                 found.append(Unfinished(path, load_record(path)))
             except SessionFileError:

@@ -177,3 +177,24 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), 0o600)
         handle.write(text)
+
+
+LEFTOVER_AGE_S = 600.0
+"""A temporary copy older than this was left by a save that never finished (a save takes
+milliseconds); a younger one may be a save in progress on another computer, and is kept."""
+
+
+def sweep_leftovers(folder: Path, now: float) -> list[Path]:
+    """Remove the temporary copies interrupted saves left in `folder` (`.NAME.XXXX.tmp`, and
+    the index's `.index.XXXX.tmp`) older than LEFTOVER_AGE_S at wall time `now`; the paths
+    removed. Anything that cannot be looked at or removed is left alone."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime >= LEFTOVER_AGE_S:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

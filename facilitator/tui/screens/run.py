@@ -202,6 +202,7 @@ class RunScreen(SavingMixin, Screen[None]):
         self.call_after_refresh(self.refresh_bindings)  # the footer shows the keys when told
         if self.session.path is None:
             self.call_after_refresh(self.save)  # the first save creates the file, once the step shows
+        self.call_after_refresh(self.sweep)  # what interrupted saves left in the folder goes
 
     def on_resize(self) -> None:
         wanted = size_classes(self.size)

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from ...core.run import Run
 from ...core.session import Session
+from ...core.store.files import sweep_leftovers
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver, rescue
 from ..messages import MeetingEnded
@@ -65,6 +66,11 @@ class SavingMixin(_Base):
         app = self.app
         with contextlib.suppress(RuntimeError):  # the loop is closed: the app has gone
             self._loop.call_soon_threadsafe(lambda: app.call_later(callback, *args))
+
+    @work(thread=True, group="sweep")
+    def sweep(self) -> None:
+        """Remove what interrupted saves left in the sessions folder (off the UI thread)."""
+        sweep_leftovers(self.saver.folder, self.run.clock.wall().timestamp())
 
     @work(thread=True, group="save")
     def _write(self, seq: int, record: SessionRecord) -> None:
