@@ -307,8 +307,11 @@ def say(message: str) -> None:
 def _skipped(problems: Sequence[str]) -> None:
     """Each file a command could not read, one line each, then how many (the others are read
     all the same)."""
+    from .core.store.trouble import note
+
     for problem in problems:
         say(f"skipped {problem}")
+        note("skipped", problem)
     if problems:
         files = f"{len(problems)} files" if len(problems) > 1 else "1 file"
         say(f"{files} could not be read: left out (facilitator sessions lists every file)")

@@ -19,6 +19,7 @@ def checked_protocols_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder))
         patch.setenv("XDG_CONFIG_HOME", str(config))
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # the trouble log
         yield folder
 
 

@@ -105,8 +105,9 @@ async def retry(app: FacilitatorApp, pilot: Pilot[Any], clock: FakeClock) -> Non
 
 
 async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
-    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    make: AppFactory, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # this test's own trouble log
     app = make(RunProtocol("tuning"))
     async with app.run_test(size=SIZE) as pilot:
         screen = run_screen(app)
@@ -154,6 +155,12 @@ async def test_full_disk_warns_keeps_everything_and_the_retry_saves_it(
         assert [e.kind for e in record.events] == ["plan", "start", "goto", "extend"]
         assert record.steps[1].planned_seconds == 16 * 60
         assert any("Saving works again" in s for s in said)
+    # The trouble log has the failure once, with the file and the reason, never the notes.
+    from facilitator.core.store.trouble import log_path
+
+    logged = [line for line in log_path().read_text(encoding="utf-8").splitlines() if path.name in line]
+    assert len(logged) == 1 and "save failed:" in logged[0] and "No space left on device" in logged[0]
+    assert "rubric" not in log_path().read_text(encoding="utf-8")
 
 
 async def test_retry_is_the_only_save_needed(

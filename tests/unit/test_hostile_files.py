@@ -207,3 +207,33 @@ def test_any_text_in_a_session_file_reaches_the_terminal_plain(
     for args in (["sessions"], ["team"], ["export", path.name], ["commitments", "--all"]):
         code, out, err = run_cli([*args, "--sessions-dir", str(folder)], capsys)
         assert_harmless(code, out, err)
+
+
+def test_what_went_wrong_is_logged_privately_and_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+    from datetime import datetime, timedelta, timezone
+
+    from facilitator.core.store import trouble
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "broken.toml").write_text("format = 1\nstatus = [", encoding="utf-8")
+    good_session(folder)
+    run_cli(["team", "--sessions-dir", str(folder)], capsys)
+    log = trouble.log_path()
+    assert log.is_relative_to(tmp_path / "state")
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    (line,) = log.read_text(encoding="utf-8").splitlines()
+    assert "skipped:" in line and "broken.toml" in line
+    when = datetime(2026, 12, 1, 14, 0, tzinfo=timezone(timedelta(hours=1)))
+    trouble.note("save failed", "x.toml: No space left\x1b[2J on device", when)
+    assert log.read_text(encoding="utf-8").splitlines()[-1] == (
+        "2026-12-01T14:00:00+01:00  save failed: x.toml: No space left[2J on device"
+    )
+    monkeypatch.setattr(trouble, "MAX_BYTES", 2000)
+    for i in range(100):
+        trouble.note("skipped", f"file {i} " + "x" * 50, when)
+    assert log.stat().st_size < 2200 and log.read_text(encoding="utf-8").splitlines()[-1].endswith("x" * 50)

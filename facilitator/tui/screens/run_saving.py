@@ -21,6 +21,7 @@ from ...core.session import Session
 from ...core.store.files import sweep_leftovers
 from ...core.store.heartbeat import Heartbeat
 from ...core.store.saver import Saver, rescue
+from ...core.store.trouble import note
 from ..messages import MeetingEnded
 from ..start import Outcome
 
@@ -106,6 +107,12 @@ class SavingMixin(_Base):
         self.session.path = self.saver.path
 
     def save_failed(self, exc: OSError) -> None:
+        if not self.save_failing:  # once per failure, not at every retry
+            note(
+                "save failed",
+                f"{self.saver.path or self.saver.folder}: {exc.strerror or exc}",
+                self.run.clock.wall(),
+            )
         self.save_failing = True
         warning = self.query_one("#save-warning", Static)
         reason = exc.strerror or str(exc)
@@ -136,6 +143,10 @@ class SavingMixin(_Base):
         except OSError as exc:
             try:
                 path = rescue(record)
+                note(
+                    "rescued",
+                    f"finished meeting saved in {path}: {self.saver.folder} not writable ({exc.strerror})",
+                )
             except OSError:
                 self.save_failed(exc)
                 self.notify(
@@ -166,6 +177,10 @@ class SavingMixin(_Base):
         except OSError:
             with contextlib.suppress(OSError):
                 outcome = Outcome(saved=rescue(record), rescued=True)
+                note(
+                    "rescued",
+                    f"unfinished meeting saved in {outcome.saved}: {self.saver.folder} could not be written",
+                )
         if self.heartbeat is not None:
             self.heartbeat.close()
         self._ended = outcome
