@@ -8,6 +8,7 @@ the session file or in the heartbeat file), with a generous deadline for a slow 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -361,21 +362,45 @@ def test_terminal_closed_then_sighup_still_saves(start: Callable[..., Terminal],
     assert record.steps[0].notes == "window closed"
 
 
-@pytest.mark.parametrize("attempt", range(3))
-def test_a_terminal_closed_as_the_first_step_shows_never_leaves_the_app_running(
-    start: Callable[..., Terminal], sessions: Path, attempt: int
-) -> None:
-    # The window is closed (tmux kill-session, a laptop lid on a remote shell) the moment the
-    # first frame is drawn, while the first save and the notes box are still on their way.
-    term = start("run", "consultancy", "--group", "Gone", "--sessions-dir", str(sessions), "--no-bell")
-    term.wait_for_screen("Step 1 of")
+GONE_S = 5.0  # how long a process may outlive its closed terminal
+
+
+def close_terminal(term: Terminal) -> None:
+    """What closing the window does: our side of the pty goes, and the terminal's processes
+    get SIGHUP."""
     term.close_master()
-    with __import__("contextlib").suppress(ProcessLookupError):
-        os.killpg(term.proc.pid, signal.SIGHUP)  # what the kernel sends the terminal's processes
-    term.proc.wait(EXIT_S)  # raises if it hangs
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(term.proc.pid, signal.SIGHUP)
+
+
+@pytest.mark.parametrize("moment", ["start-up", "first frame", "save", "typing"])
+def test_a_terminal_closed_at_any_moment_never_leaves_the_app_running(
+    start: Callable[..., Terminal], sessions: Path, moment: str
+) -> None:
+    # The window is closed (tmux kill-session, a laptop lid on a remote shell) during start-up,
+    # the moment the first frame is drawn (the first save and the notes box still on their
+    # way), during a save, or while a note is typed.
+    term = start("run", "consultancy", "--group", "Gone", "--sessions-dir", str(sessions), "--no-bell")
+    if moment == "start-up":
+        term.wait_until("the first bytes on the terminal", lambda: term.raw)  # Textual starting
+    else:
+        term.wait_for_screen("Step 1 of")
+    if moment == "save":
+        term.send(b" ")  # the start is saved at once: the terminal goes while it is written
+    if moment == "typing":
+        term.wait_until("the session file", lambda: session_file(sessions) is not None)
+        type_note(term, "half a thou")
+        term.wait_for_screen("half a thou")
+    close_terminal(term)
+    term.proc.wait(GONE_S)  # raises if it outlives its terminal
     path = session_file(sessions)
-    if path is not None:  # the first save may not have happened yet; if it did, it is whole
-        assert load_record(path).status == "in_progress"
+    if moment in ("save", "typing"):
+        assert path is not None
+    if path is not None:  # whatever was there is saved whole
+        record = load_record(path)
+        assert record.status == "in_progress"
+        if moment == "typing":
+            assert record.steps[0].notes == "half a thou"
 
 
 # -- nowhere to save: the record goes elsewhere, and the path is printed ------------------------
