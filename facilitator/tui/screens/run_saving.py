@@ -84,6 +84,9 @@ class SavingMixin(_Base):
             markup=False,
         )
         self.session.path = self.saver.path
+        if self.heartbeat is not None and self.session.path is not None:
+            self.heartbeat.close(remove=True)  # the beat goes with the meeting to its new file
+            self.heartbeat = Heartbeat(self.session.path)
 
     def save_failed(self, exc: OSError) -> None:
         self.save_failing = True
