@@ -204,3 +204,15 @@ def test_watch_of_a_named_meeting_ignores_newer_ones(folder, clock):
     LiveMeeting(folder, clock, details=Details(group="Another"))
     watch.poll()
     assert watch.view.group == "Named"
+
+
+def test_resume_carries_on_where_the_meeting_went_not_the_file_it_left(folder, clock):
+    from facilitator.core.store.catalog import resumable
+
+    meeting = LiveMeeting(folder, clock)
+    meeting.space()
+    left = meeting.path
+    left.write_text(left.read_text() + "\n")  # a sync tool touched it
+    meeting.next()
+    assert meeting.path != left
+    assert [u.path for u in resumable(folder)] == [meeting.path]

@@ -26,6 +26,7 @@ from ..checking import Invalid, check, trusted
 from ..commitments import Commitment, CommitmentReview
 from .files import SessionFileError, identity
 from .record import FORMAT, TRAILER, RatedItem, SessionRecord, load_record, rated_in
+from .saver import moved_path
 
 INDEX_NAME = ".facilitator-index.json"
 INDEX_VERSION = 6
@@ -367,10 +368,11 @@ class Unfinished:
 
 
 def resumable(folders: Path | Iterable[Path]) -> list[Unfinished]:
-    """Sessions that were not finished, newest first (found through the catalog)."""
+    """Sessions that were not finished, newest first (found through the catalog). A file a
+    meeting had to leave (it went on in a new file, see saver.moved_path) is not one of them."""
     found = []
     for path, summary in gather([folders] if isinstance(folders, Path) else folders):
-        if summary.readable and summary.status == "in_progress":
+        if summary.readable and summary.status == "in_progress" and not moved_path(path).exists():
             try:
                 found.append(Unfinished(path, load_record(path)))
             except SessionFileError:
