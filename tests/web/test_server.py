@@ -259,3 +259,33 @@ async def test_the_viewer_cap_says_the_room_is_full(folder, clock):
         page = await client.get("/")
         assert page.status == 503 and "The room is full" in await page.text()
         await room.close()
+
+
+async def test_whose_turn_it_is_and_what_the_facilitator_shows(serving, folder, clock):
+    room, client = serving
+    details = Details(group="Readers", participants=["Ana", "Ben", "Cy"])
+    meeting = LiveMeeting(folder, clock, "final-word", details)
+    while meeting.run.shapes[meeting.run.step].turn_names is None:
+        meeting.next()
+    meeting.space()
+    meeting.next()  # the second turn
+    stream = await open_stream(client)
+    state = await stream.state()
+    assert state["speaker"]["name"] == "Ben"
+    assert state["speaker"]["detail"] == "turn 2 of 3 · next: Cy"
+    assert state["speaker"]["step_rest_ms"] == meeting.run.unit_planned_ms(meeting.run.step, 2)
+    assert state["shown"] == "norms" and state["commitments"] == []  # the first step: the norms
+    meeting.session.commit("Ben", "Try exit tickets with 7B", "next meeting")
+    meeting.save()
+    room.tick()
+    assert (await stream.state())["commitments"] == []  # made, but not shown to the room
+    meeting.run.show("commitments")
+    meeting.save()
+    room.tick()
+    shown = await stream.state()
+    assert shown["shown"] == "commitments" and shown["commitments"] == [meeting.session.commitments[0].line()]
+    meeting.run.show("")
+    meeting.save()
+    room.tick()
+    hidden = await stream.state()
+    assert hidden["shown"] == "" and hidden["commitments"] == [] and hidden["norms"] == []
