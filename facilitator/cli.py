@@ -194,7 +194,7 @@ def build_parser() -> Parser:
         help="a read-only view of the live session for a second screen",
         description="Follow a live session from a second terminal (e.g. on the projector): "
         "step, prompts, who speaks, the time and the agenda; never notes. With no SESSION, "
-        "the newest unfinished one, waiting until there is one.",
+        "the newest meeting (waiting until there is one), then each meeting that starts after it.",
     )
     follow.add_argument("session", nargs="?", metavar="SESSION")
     follow.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
@@ -202,15 +202,19 @@ def build_parser() -> Parser:
 
     serve = sub.add_parser(
         "serve",
-        help="the follow view in a web browser",
-        description="Serve the follow view to web browsers. Only this computer can see it "
-        "unless --host names a network address. Read-only: nothing a browser sends changes "
-        "the session.",
+        help="the live meeting in web browsers: the wall, laptops and phones",
+        description="Serve the live meeting to web browsers from one small process: the step, "
+        "its prompts and the time, never notes. Only this computer can open it unless --host "
+        "names a network address (0.0.0.0: every one); then the addresses printed carry a "
+        "key, with a QR code for phones. Read-only: nothing a browser sends changes the meeting.",
     )
     serve.add_argument("session", nargs="?", metavar="SESSION")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--theme", metavar="NAME", help="light, dark, or any Textual theme name")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    serve.add_argument("--theme", metavar="NAME", help="light or dark (default: as each browser prefers)")
+    serve.add_argument(
+        "--max-viewers", type=int, default=200, metavar="N", help="screens at once (default 200)"
+    )
     _sessions_option(serve, argparse.SUPPRESS)
 
     resume = sub.add_parser("resume", help="continue an interrupted session in the same file")

@@ -1,27 +1,16 @@
-"""The room: `follow` (a read-only second screen) and `serve` (the same view in a browser)."""
+"""The room: `follow` (a read-only second screen) and `serve` (the room's page in browsers)."""
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import re
-import shlex
+import asyncio
 import sys
-import tempfile
 from pathlib import Path
 
 from .core.store.files import session_path, sessions_dir, sessions_dirs
 
-_FONT_LINK = re.compile(r'<link[^>]*href="https?://[^"]*"[^>]*/?>', re.S)
-_LOCAL_FONT = """<style>
-      @font-face {
-        font-family: "Roboto Mono";
-        src: url("{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf");
-      }
-    </style>"""
 
-
-def _session(args: argparse.Namespace, folder: Path) -> Path | None:
+def _session(args: argparse.Namespace) -> Path | None:
     """The session named, looked for in every --sessions-dir (a live view waits in the first)."""
     if not args.session:
         return None
@@ -30,75 +19,63 @@ def _session(args: argparse.Namespace, folder: Path) -> Path | None:
 
 def cmd_follow(args: argparse.Namespace) -> int:
     folder = sessions_dir(args.sessions_dir)
-    path = _session(args, folder)
+    path = _session(args)
     from .tui.follow import FollowApp
 
     FollowApp(folder, path, theme=args.theme).run()
     return 0
 
 
-def offline_templates(source: Path, target: Path) -> Path:
-    """textual-serve's page with nothing fetched from the internet: the bundled font instead."""
-    page = (source / "app_index.html").read_text(encoding="utf-8")
-    page = _FONT_LINK.sub(_LOCAL_FONT, page, count=1)
-    page = _FONT_LINK.sub("", page)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "app_index.html").write_text(page, encoding="utf-8")
-    return target
+def say_where(urls: list[str], host: str, port: int) -> None:
+    """Each URL on a line of its own, then a QR code of the first; who can open it, on stderr."""
+    from .web.addresses import audience
 
+    if not urls:
+        print(
+            f"facilitator: serving on port {port}, but this computer has no network address other "
+            "machines can reach; check its network connection",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    for url in urls:
+        print(url)
+    import segno
 
-def audience(host: str) -> str:
-    """Who can open the page, in words."""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if loopback:
-        return "only this computer can open it"
-    return (
-        "anyone on your network who can reach this computer can open it and see the steps, "
-        "prompts and time (never notes); stop with ctrl+c"
-    )
-
-
-def follow_command(folder: Path, path: Path | None, theme: str | None = None) -> str:
-    """The command the server runs for each browser: the follow view, read-only."""
-    parts = [sys.executable, "-m", "facilitator", "follow", "--sessions-dir", str(folder.resolve())]
-    if theme:
-        parts += ["--theme", theme]
-    if path is not None:
-        parts.append(str(path))
-    return shlex.join(parts)
+    segno.make(urls[0], error="m").terminal(out=sys.stdout, compact=True, border=2)
+    sys.stdout.flush()
+    print(f"facilitator: serving the meeting: {audience(host)}", file=sys.stderr, flush=True)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import textual_serve
-    from textual_serve.server import Server
+    from .core.clock import SystemClock
+    from .core.store.watch import Watch
+    from .web.addresses import is_loopback, new_key, room_urls
+    from .web.server import Room, run_room
 
+    if not 1 <= args.max_viewers <= 100_000:
+        print("facilitator: --max-viewers must be from 1 to 100000", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print("facilitator: --port must be from 0 to 65535", file=sys.stderr)
+        return 2
     folder = sessions_dir(args.sessions_dir)
-    path = _session(args, folder)
-    package = Path(textual_serve.__file__).resolve().parent
-    templates = offline_templates(package / "templates", Path(tempfile.mkdtemp(prefix="facilitator-serve-")))
-    server = Server(
-        follow_command(folder, path, args.theme),
-        host=args.host,
-        port=args.port,
-        title="facilitator",
-        statics_path=package / "static",
-        templates_path=templates,
-    )
-    print(
-        f"facilitator: serving the meeting at http://{args.host}:{args.port}: {audience(args.host)}",
-        file=sys.stderr,
-        flush=True,
-    )
+    watch = Watch(folder, _session(args), SystemClock())
+    key = None if is_loopback(args.host) else new_key()
+    room = Room(watch, key=key, theme=args.theme, max_viewers=args.max_viewers)
+
+    def ready(port: int) -> None:
+        say_where(room_urls(args.host, port, key), args.host, port)
+
     try:
-        server.serve()
+        asyncio.run(run_room(room, args.host, args.port, ready))
     except OSError as exc:
         print(
             f"facilitator: cannot serve on {args.host}:{args.port} ({exc.strerror or exc}); "
-            "try another --port",
+            "try another --port or --host",
             file=sys.stderr,
         )
         return 2
+    except KeyboardInterrupt:
+        print("facilitator: stopped serving the meeting", file=sys.stderr)
     return 0

@@ -136,14 +136,15 @@ def turn_text(run: Run) -> str:
     return f"{who.name} · {who.detail}"
 
 
-def next_text(run: Run) -> str:
-    """What comes next: "Next: Clarifying questions · 5 min", or the next turn."""
+def next_text(run: Run, *, room: bool = False) -> str:
+    """What comes next: "Next: Clarifying questions · 5 min", or the next turn. `room`: for a
+    screen the room watches, where nobody can press q."""
     names = run.shapes[run.step].turn_names
     if names is not None and run.turn + 1 < len(names):
         who = names[run.turn + 1]
         return f"Next: turn {run.turn + 2} of {len(names)}" + (f" · {who}" if who else "")
     if run.step + 1 >= len(run.shapes):
-        return "Next: the end of the meeting (q to finish)"
+        return "Next: the end of the meeting" + ("" if room else " (q to finish)")
     following = run.step + 1
     return f"Next: {run.shapes[following].title} · {clock_text(run.step_planned_ms(following) / 1000)}"
 

@@ -1,6 +1,7 @@
-"""The follow view: a read-only, projector-style view of a live session, for a second screen.
+"""The follow view: a read-only, projector-style view of a live meeting, for a second screen.
 
-It never shows notes or facilitator notes and never writes anything.
+It never shows notes or facilitator notes and never writes anything. Which meeting it shows,
+and how it keeps up with it, is core/store/watch.py's `Watch`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.widgets import Static
 
 from ..core.clock import Clock, SystemClock
 from ..core.status import status_line
-from ..core.store.watch import Finder, Follower
+from ..core.store.watch import Follower, Watch
 from . import settings
 from .widgets.meeting_view import MeetingView
 from .widgets.text_slots import TextSlots
@@ -25,7 +26,7 @@ TALL = 40
 
 
 class FollowScreen(Screen[None]):
-    """Follows one session file, or waits for the newest unfinished one in a folder."""
+    """Follows the meeting named, or the newest in a folder and then each one that starts."""
 
     AUTO_FOCUS = ""
     BINDINGS = [
@@ -37,12 +38,15 @@ class FollowScreen(Screen[None]):
     def __init__(self, folder: Path, path: Path | None, clock: Clock) -> None:
         super().__init__()
         self.folder = folder
-        self.named = path is not None
         self.clock = clock
-        self.follower = Follower(path, clock) if path else None
-        self.finder = Finder(folder)
+        self.live = Watch(folder, path, clock)
         self._texts = TextSlots(self)
         self._step_key: object = None
+
+    @property
+    def follower(self) -> Follower | None:
+        """The meeting's file being followed, once there is one."""
+        return self.live.follower
 
     def compose(self) -> ComposeResult:
         yield MeetingView(classes="-room")  # the room's own screen: norms, when shown, fill it
@@ -63,49 +67,43 @@ class FollowScreen(Screen[None]):
         self.toggle_class("-projector")
 
     def poll(self) -> None:
-        """Look for changes (one stat call), then repaint what the time changed."""
-        if self.follower is None or (not self.named and self.follower.view.finished):
-            found = self.finder.poll()
-            if found is not None and (self.follower is None or found != self.follower.path):
-                self.follower = Follower(found, self.clock)
+        """Look for changes (a stat call or two), then repaint what the time changed."""
+        self.live.poll()
+        self.refresh_view()
+
+    def show_waiting(self, text: str, line: str = "Read-only view · q quits") -> None:
+        self._texts.set("#waiting", text)
+        self._view.clear()
+        self._step_key = None
+        self._texts.set("#follow-line", line)
+
+    def refresh_view(self) -> None:
+        """Paint the followed meeting; called after every poll."""
+        view = self.live.view
         if self.follower is None:
             self.show_waiting(f"Waiting for a meeting to start in {self.folder} …")
             return
-        self.follower.poll()
-        self.refresh_view()
-
-    def show_waiting(self, text: str) -> None:
-        self._texts.set("#waiting", text)
-        self._view.clear()
-        self._texts.set("#follow-line", "Read-only view · q quits")
-
-    def refresh_view(self) -> None:
-        """Paint the followed session; called after every poll."""
-        assert self.follower is not None
-        view = self.follower.view
+        where = f"Following {view.name}" + (f" · {view.group}" if view.group else "")
         if view.run is None or view.protocol is None:
-            self.show_waiting(view.problem or "Waiting for the session file …")
+            self.show_waiting(view.problem or "Waiting for the session file …", f"{where} · q quits")
+            return
+        if view.finished:
+            after = "" if self.live.named else "\n\nWaiting for the next meeting to start …"
+            self.show_waiting(f"{view.finished_words()}.{after}", f"{where} · read-only · q quits")
             return
         run, protocol = view.run, view.protocol
         self._texts.set("#waiting", "")
         self._view.reveal()
-        key = (id(view), run.step, run.turn)
+        key = (id(run), run.step, run.turn)
         if key != self._step_key:
-            self._step_key = key  # a new view after every change to the file
+            self._step_key = key  # a new run after every change to the file
             self._view.show_meeting(protocol, view.details)
             self._view.show_commitments(view.commitments)
             self._view.show_step(run, protocol.steps[run.step])
-        status = "The meeting has finished." if view.finished else status_line(run, room=True)
-        if self.follower.facilitator_gone():
-            status += " · the facilitator's app has stopped; waiting for it"
+        status = f"STOPPED · {view.stopped_words()}" if view.stopped else status_line(run, room=True)
         self._view.show_time(run, status)
-        where = f"Following {self.follower.path.name}"
-        self._texts.set(
-            "#follow-line",
-            f"{where} · {view.group} · read-only · f projector · q quits"
-            if view.group
-            else f"{where} · read-only · f projector · q quits",
-        )
+        trouble = f" · {view.problem}" if view.problem else ""
+        self._texts.set("#follow-line", f"{where}{trouble} · read-only · f projector · q quits")
 
 
 class FollowApp(App[None]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from facilitator.core.clock import FakeClock
 from facilitator.core.library import find, load_library
 from facilitator.core.run import Run
 from facilitator.core.session import Details, Session, begin, resume_session
-from facilitator.core.store.heartbeat import Heartbeat, beat_path
+from facilitator.core.store.heartbeat import Heartbeat
 from facilitator.core.store.saver import Saver
-from facilitator.core.store.watch import Finder, Follower
-from facilitator.room import audience, follow_command, offline_templates
+from facilitator.core.store.watch import Follower, Watch
 from facilitator.tui.follow import FollowApp, FollowScreen
+from facilitator.tui.widgets.meeting_view import MeetingView
 
 from .conftest import screen_of
 
@@ -63,12 +62,14 @@ def test_follower_picks_up_each_change_and_times_in_between(meeting, clock):
     save()
     assert follower.poll() and run_of(follower).running
     clock.advance(20)  # the follower computes the time itself between changes
+    Heartbeat(session.path).beat(session.run.now_ms())  # the app beats while the timer runs
     assert not follower.poll()
     assert run_of(follower).left_ms() == session.run.left_ms() == 280_000
 
     session.run.next()
     save()
     clock.advance(5)
+    Heartbeat(session.path).beat(session.run.now_ms())
     assert follower.poll()
     assert run_of(follower).step == 1
     assert run_of(follower).left_ms() == session.run.left_ms()
@@ -88,6 +89,7 @@ def test_follower_while_saved_some_time_ago(meeting, clock):
     session.run.toggle()
     save()
     clock.advance(42)  # the follower starts later than the last save
+    Heartbeat(session.path).beat(session.run.now_ms())
     follower = Follower(session.path, clock)
     follower.poll()
     assert run_of(follower).left_ms() == 300_000 - 42_000
@@ -100,28 +102,27 @@ def test_follower_survives_kill_and_resume(meeting, clock):
     follower = Follower(session.path, clock)
     follower.poll()
     Heartbeat(session.path).beat(session.run.now_ms())
-    beat = beat_path(session.path)
-    os.utime(beat, (clock.wall().timestamp(), clock.wall().timestamp()))  # beat at fake "now"
     clock.advance(3)  # the heartbeat is a few seconds old: still alive
-    assert not follower.facilitator_gone()
+    assert not follower.poll() and not follower.view.stopped
     clock.advance(30)  # the facilitator's app was killed: the heartbeat stops
-    assert follower.facilitator_gone()
+    assert follower.poll() and follower.view.stopped
     resumed, _ = resume_session(session.path, clock)
     Saver(session.path.parent, session.path).save(1, resumed.record())
     assert follower.poll()
     assert not run_of(follower).running
-    assert not follower.facilitator_gone()
+    assert not follower.view.stopped
 
 
-def test_finder_waits_then_finds_the_newest_unfinished(tmp_path, clock):
+def test_watch_waits_then_finds_the_meeting_that_starts(tmp_path, clock):
     folder = tmp_path / "s"
     folder.mkdir()
-    finder = Finder(folder)
-    assert finder.poll() is None
+    watch = Watch(folder, None, clock)
+    assert not watch.poll() and watch.follower is None
     protocol = find("consultancy", load_library(cwd=Path("/nonexistent"), env={})).protocol
     session = Session.new(protocol, Details(group="G"), clock)
     begin(session, folder)
-    assert finder.poll() == session.path
+    assert watch.poll()
+    assert watch.follower is not None and watch.follower.path == session.path
 
 
 def screen_text(app: App[Any]) -> str:
@@ -171,18 +172,38 @@ async def test_follow_screen_waits_politely(tmp_path, clock):
     assert app.return_code == 0
 
 
-def test_served_page_fetches_nothing_from_the_internet(tmp_path):
-    import textual_serve
+async def test_follow_screen_says_when_the_app_stopped_and_when_the_meeting_finished(tmp_path, clock):
+    from tests.live import LiveMeeting
 
-    source = Path(textual_serve.__file__).parent / "templates"
-    page = (offline_templates(source, tmp_path) / "app_index.html").read_text(encoding="utf-8")
-    assert "googleapis" not in page and "https://" not in page.split("<body")[0]
-    assert "fonts/RobotoMono" in page
-
-
-def test_serve_says_who_can_see_it(tmp_path):
-    assert "only this computer" in audience("127.0.0.1")
-    assert "only this computer" in audience("localhost")
-    assert "anyone on your network" in audience("0.0.0.0")
-    command = follow_command(tmp_path, None)
-    assert " follow " in command and "--sessions-dir" in command
+    folder = tmp_path / "s"
+    meeting = LiveMeeting(folder, clock)
+    meeting.space()
+    meeting.tick(48)
+    app = FollowApp(folder, None, clock=clock, theme="dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = screen_of(app, FollowScreen)
+        assert "04:12 left" in screen_text(app)
+        meeting.crash()
+        clock.advance(10)
+        screen.poll()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "STOPPED" in text and "the time is frozen at 04:12" in text
+        meeting.resume()
+        screen.poll()
+        await pilot.pause()
+        assert "PAUSED" in screen_text(app) and "04:12 left" in screen_text(app)
+        meeting.space()
+        meeting.tick(400)  # well over time on the first step
+        meeting.finish()
+        screen.poll()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "The meeting has finished at 14:" in text and "Waiting for the next meeting" in text
+        assert "over" not in text
+        assert not app.screen.query_one(MeetingView).display  # no red overtime clock in view
+        clock.advance(60)
+        LiveMeeting(folder, clock, "consultancy", Details(group="Next team"))
+        screen.poll()
+        await pilot.pause()
+        assert "Presenting the dilemma" in screen_text(app) and "Next team" in screen_text(app)

@@ -28,6 +28,7 @@ from ..commitments import Commitment, CommitmentReview
 from ..protocol import CONTROL, Cleaned, cleaned
 from .files import SessionFileError, identity
 from .record import FORMAT, MAX_SESSION_BYTES, RatedItem, SessionRecord, is_sealed, load_record, rated_in
+from .saver import moved_path
 
 INDEX_NAME = ".facilitator-index.json"
 INDEX_VERSION = 6
@@ -433,7 +434,8 @@ def finished_elsewhere(rescued: Iterable[Path]) -> set[tuple[str, str, str]]:
 
 def resumable(folders: Path | Iterable[Path], rescued: Iterable[Path] | None = None) -> list[Unfinished]:
     """Sessions that were not finished, newest first (found through the catalog); one that
-    was finished in a rescue folder (`rescued`: the rescue folders) is not offered."""
+    was finished in a rescue folder (`rescued`: the rescue folders) is not offered, nor a file
+    a meeting had to leave (it went on in a new file, see saver.moved_path)."""
     if rescued is None:
         from .saver import rescue_dirs
 
@@ -446,7 +448,8 @@ def resumable(folders: Path | Iterable[Path], rescued: Iterable[Path] | None = N
             summary.protocol_id,
             summary.group,
         )
-        if summary.readable and summary.status == "in_progress" and key not in done:
+        left = moved_path(path).exists()
+        if summary.readable and summary.status == "in_progress" and key not in done and not left:
             try:
                 found.append(Unfinished(path, load_record(path)))
             except SessionFileError:

@@ -3,7 +3,8 @@
 While the timer runs, the run screen rewrites a tiny hidden file next to the session file once
 a second (in place, no fsync: it only has to survive the app being killed, not the machine).
 It holds the session clock, so a resumed session knows the time left at the moment of the
-crash, not only at the last save.
+crash, not only at the last save, and the live views (watch.py) know the app is still there.
+A beat file that was deleted (or its folder) is made again at the next beat.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Heartbeat:
     def beat(self, clock_ms: int) -> None:
         """Record that the session was alive at `clock_ms`; failures are not worth a warning."""
         try:
+            if self._fd is not None and os.fstat(self._fd).st_nlink == 0:
+                self.close()  # deleted under us: the followers would never see these beats
             if self._fd is None:
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
             os.pwrite(self._fd, f"{clock_ms:0{_WIDTH}d}\n".encode(), 0)

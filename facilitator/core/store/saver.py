@@ -1,8 +1,12 @@
 """Saving one meeting to its file as it goes: the newest record wins, a file changed by
-something else is never overwritten, and a record that cannot be saved is rescued elsewhere."""
+something else is never overwritten, and a record that cannot be saved is rescued elsewhere.
+
+When the meeting has to carry on in a new file, a small pointer beside the old one
+(`.NAME.moved`, holding the new file's name) tells the live views where it went."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -17,6 +21,11 @@ if TYPE_CHECKING:
     from .record import SessionRecord
 
 
+def moved_path(session_path: Path) -> Path:
+    """The pointer a meeting leaves beside a file it had to leave: the new file's name."""
+    return session_path.with_name(f".{session_path.stem}.moved")
+
+
 def create_session_file(folder: Path, record: SessionRecord) -> Path:
     """Write a new session file under a name no other file has; never overwrites."""
     base = session_name(record.started_at, record.protocol.id, record.group, machine_tag())
@@ -27,7 +36,9 @@ class Saver:
     """Writes a session's records to its file, newest wins, safe to call from threads.
 
     It only ever replaces the file it wrote last: if something else has replaced or changed
-    the file since, the session carries on in a new file and `moved_from` says which.
+    the file since, the session carries on in a new file, `moved_from` says which, and a
+    pointer beside the old file names the new one. A file that was deleted is written again
+    where it was (a folder that is gone is not made again: it may be a drive taken out).
     """
 
     def __init__(self, folder: Path, path: Path | None = None) -> None:
@@ -47,6 +58,9 @@ class Saver:
                 self.moved_from, self.path = self.path, None
             if self.path is None:
                 self.path = create_session_file(self.folder, record)
+                if self.moved_from is not None:
+                    with contextlib.suppress(OSError):  # only a courtesy to the live views
+                        replace_file(moved_path(self.moved_from), self.path.name + "\n")
             else:
                 replace_file(self.path, record.to_toml())
             self._identity = identity(self.path)

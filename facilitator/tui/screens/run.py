@@ -181,8 +181,8 @@ class RunScreen(SavingMixin, Screen[None]):
             self.call_after_refresh(self.first_frame_shown)
 
     def first_frame_shown(self) -> None:
-        """The step is on the terminal: add the notes box's text area and the footer, and make
-        the session file (the first save). The app calls this on its Ready event when the run
+        """The step is on the terminal: add the notes box's text area and the footer, and save
+        (the first save of a new meeting makes its file). The app calls this on its Ready event when the run
         screen is its first screen."""
         if self._complete:
             return
@@ -200,8 +200,9 @@ class RunScreen(SavingMixin, Screen[None]):
         self.query_one("#notes-box").mount(area)
         self.query_one("#bottom").mount(Footer())
         self.call_after_refresh(self.refresh_bindings)  # the footer shows the keys when told
-        if self.session.path is None:
-            self.call_after_refresh(self.save)  # the first save creates the file, once the step shows
+        # The first save creates the file, once the step shows; a resumed meeting is saved at
+        # once too, so the live views show it paused straight away.
+        self.call_after_refresh(self.save)
         self.call_after_refresh(self.sweep)  # what interrupted saves left in the folder goes
 
     def on_resize(self) -> None:

@@ -105,6 +105,9 @@ class SavingMixin(_Base):
             markup=False,
         )
         self.session.path = self.saver.path
+        if self.heartbeat is not None and self.session.path is not None:
+            self.heartbeat.close(remove=True)  # the beat goes with the meeting to its new file
+            self.heartbeat = Heartbeat(self.session.path)
 
     def save_failed(self, exc: OSError) -> None:
         if not self.save_failing:  # once per failure, not at every retry

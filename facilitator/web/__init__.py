@@ -1,0 +1,1 @@
+"""The room's web view: one process serves a page and the meeting's state to every browser."""
