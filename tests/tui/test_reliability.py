@@ -621,12 +621,16 @@ def test_the_last_resort_ends_the_process_after_its_time(monkeypatch: pytest.Mon
     said: list[tuple[str, float]] = []
     ended = threading.Event()
     monkeypatch.setattr(app_module.time, "sleep", lambda s: said.append(("slept", s)))
-    monkeypatch.setattr(app_module.os, "_exit", lambda code: (said.append(("exit", code)), ended.set()))
+
+    def exit_now(code: int) -> None:
+        said.append(("exit", code))
+        ended.set()
+
+    monkeypatch.setattr(app_module.os, "_exit", exit_now)
     app_module._arm_last_resort(5.0)  # on a thread of its own, which never holds the process
     assert ended.wait(10)
     assert said == [("slept", 5.0), ("exit", 0)]
-    (thread,) = [t for t in threading.enumerate() if t.name == "last-resort"] or [None]
-    assert thread is None or thread.daemon
+    assert all(t.daemon for t in threading.enumerate() if t.name == "last-resort")
 
 
 # -- a laptop that sleeps, a wall clock that jumps -----------------------------------------------

@@ -241,7 +241,12 @@ def test_finding_one_by_name_answers_as_the_whole_library_does(
     # Only the named protocol's files are read.
     read: list[Path] = []
     real = library_module.load_protocol
-    monkeypatch.setattr(library_module, "load_protocol", lambda path: read.append(path) or real(path))
+
+    def spy(path: Path) -> Protocol:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(library_module, "load_protocol", spy)
     assert find_one("tuning", places.cwd, env).protocol.name == "My Tuning"
     assert read == [places.user / "tuning.toml"]
     with pytest.raises(NotFoundError, match='did you mean "tuning"'):
