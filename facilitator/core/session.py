@@ -25,6 +25,7 @@ from .words import clock_text
 
 if TYPE_CHECKING:
     from .commitments import Commitment, CommitmentReview, Status
+    from .store.lock import SessionLock
     from .store.record import SessionRecord
 
 __all__ = ["Details", "FitError", "Session", "begin", "plan_for", "resume_session"]
@@ -67,8 +68,9 @@ class Session:
         self.reviews: list[CommitmentReview] = []
         self.ratings: dict[int, dict[str, float]] = {}
         """The team's ratings, per step (from 0), of the items the step rates."""
-        """This meeting's check-ins on commitments of earlier meetings."""
         self.path: Path | None = None
+        self.lock: SessionLock | None = None
+        """This app's hold on the session file while the meeting runs (store/lock.py)."""
 
     @classmethod
     def new(cls, protocol: Protocol, details: Details, clock: Clock, people: int | None = None) -> Session:
@@ -177,18 +179,29 @@ def resume_session(path: Path, clock: Clock) -> tuple[Session, str]:
     record = load_record(path)
     if record.status != "in_progress":
         raise SessionFileError(f"{path}: this session was finished; nothing to resume")
-    beat = read_beat(path)
-    if beat is not None and beat > record.clock_ms:
-        record = replace(record, clock_ms=beat)
-    session = Session.from_record(record, clock, path)
+    from .store.lock import SessionLock
+
+    lock, took_over = SessionLock.acquire(path, clock.wall())  # raises SessionBusy
+    try:
+        beat = read_beat(path)
+        if beat is not None and beat > record.clock_ms:
+            record = replace(record, clock_ms=beat)
+        session = Session.from_record(record, clock, path)
+    except BaseException:
+        lock.release()
+        raise
+    session.lock = lock
     run = session.run
     was_running = run.running
     if was_running:
         run.toggle()  # a pause at the moment of the crash, so no time is lost or invented
     where = f"step {run.step + 1}, {run.shapes[run.step].title}"
-    if was_running:
-        return session, f"Resumed at {where}, paused where it stopped: press space to go on."
-    return session, f"Resumed at {where}."
+    said = (
+        f"Resumed at {where}, paused where it stopped: press space to go on."
+        if was_running
+        else f"Resumed at {where}."
+    )
+    return session, f"{took_over} {said}" if took_over else said
 
 
 def begin(session: Session, folder: Path) -> Saver:

@@ -403,6 +403,28 @@ def test_a_terminal_closed_at_any_moment_never_leaves_the_app_running(
             assert record.steps[0].notes == "half a thou"
 
 
+def test_one_writer_per_meeting_a_second_resume_refuses_until_the_first_app_is_gone(
+    start: Callable[..., Terminal], sessions: Path
+) -> None:
+    first, path = start_meeting(start, sessions)
+    first.send(b" ")
+    first.wait_until("the start to be saved", lambda: "start" in kinds(record_of(path)))
+    second = start("resume", path.name, "--sessions-dir", str(sessions))
+    assert second.exit_code() == 2
+    said = second.text.replace("\r\n", " ").replace("\n", " ")
+    assert f"facilitator: {path.name} is open in facilitator on this computer since" in said
+    assert "carry on there, or close it there first" in said
+    assert [p.name for p in sessions.glob("*.toml")] == [path.name]  # never split in two
+    first.proc.kill()  # the first app dies (kill -9): its lock stays behind, its process is gone
+    first.proc.wait(EXIT_S)
+    third = start("resume", path.name, "--sessions-dir", str(sessions))
+    third.wait_for_screen("Step 1 of 8")
+    third.wait_for_screen("The facilitator that had this meeting open")  # taken over, and said
+    third.proc.send_signal(signal.SIGTERM)
+    assert third.exit_code() == 0
+    assert [p.name for p in sessions.glob("*.toml")] == [path.name]
+
+
 # -- nowhere to save: the record goes elsewhere, and the path is printed ------------------------
 
 

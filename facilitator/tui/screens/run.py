@@ -220,6 +220,8 @@ class RunScreen(SavingMixin, Screen[None]):
     def second_passed(self) -> None:
         """The 1 Hz interval: say so when the computer slept (the meeting's time went on
         meanwhile: the room did not stop), then repaint."""
+        if self.session.lock is not None:
+            self.session.lock.refresh()  # still here: another app will not take the meeting
         slept = self.run.clock.slept()
         if slept >= SLEPT_S:
             went_on = "the meeting's time went on" if self.run.running else "the timer was paused"

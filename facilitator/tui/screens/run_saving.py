@@ -20,6 +20,7 @@ from ...core.run import Run
 from ...core.session import Session
 from ...core.store.files import sweep_leftovers
 from ...core.store.heartbeat import Heartbeat
+from ...core.store.lock import SessionBusy, SessionLock
 from ...core.store.saver import Saver, rescue
 from ...core.store.trouble import note
 from ..messages import MeetingEnded
@@ -88,10 +89,13 @@ class SavingMixin(_Base):
                 self._tell(self.file_moved)
 
     def file_created(self) -> None:
-        """The first save made the session file: the heartbeat goes beside it."""
+        """The first save made the session file: the heartbeat and the lock go beside it."""
         self.session.path = self.saver.path
         if self.heartbeat is None and self.session.path is not None:
             self.heartbeat = Heartbeat(self.session.path)
+        if self.session.lock is None and self.session.path is not None:
+            with contextlib.suppress(SessionBusy):  # a new file: nobody else can hold it
+                self.session.lock, _ = SessionLock.acquire(self.session.path, self.run.clock.wall())
 
     def file_moved(self) -> None:
         old, self.saver.moved_from = self.saver.moved_from, None
@@ -108,6 +112,8 @@ class SavingMixin(_Base):
         if self.heartbeat is not None and self.session.path is not None:
             self.heartbeat.close(remove=True)  # the beat goes with the meeting to its new file
             self.heartbeat = Heartbeat(self.session.path)
+        if self.session.lock is not None and self.session.path is not None:
+            self.session.lock = self.session.lock.move(self.session.path, self.run.clock.wall())
 
     def save_failed(self, exc: OSError) -> None:
         if not self.save_failing:  # once per failure, not at every retry
@@ -159,6 +165,8 @@ class SavingMixin(_Base):
             rescued = True
         if self.heartbeat is not None:
             self.heartbeat.close(remove=True)
+        if self.session.lock is not None:
+            self.session.lock.release()
         self._ended = Outcome(saved=path, rescued=rescued)
         self.post_message(MeetingEnded(self._ended))
         return path
@@ -186,5 +194,7 @@ class SavingMixin(_Base):
                 )
         if self.heartbeat is not None:
             self.heartbeat.close()
+        if self.session.lock is not None:
+            self.session.lock.release()
         self._ended = outcome
         return outcome
