@@ -301,6 +301,8 @@ def test_killed_mid_run_resumes_with_step_time_and_notes(
     assert abs(left - (900_000 - (beat - goto_ms))) <= 2_000
     assert left == 900_000 - (max(last_beat, saved.clock_ms) - goto_ms)  # to the last beat
     assert 900_000 - left >= 1_500  # the time after the last save was not lost
+    assert session.lock is not None
+    session.lock.release()  # this look at it is over: the meeting is free for the real app
 
     # The real app carries on from there, paused; SIGTERM then saves and exits cleanly.
     again = start("resume", "--sessions-dir", str(sessions), "--no-bell")
