@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -78,6 +78,8 @@ class CommitmentState:
     note: str = ""
     reviewed_in: str = ""
     """The file of the meeting that last reviewed it."""
+    meeting_at: float = 0.0
+    """When the meeting it was made in started, as a timestamp (for sorting)."""
 
     @property
     def is_open(self) -> bool:
@@ -108,12 +110,26 @@ def fold(meetings: Iterable[Meeting]) -> list[CommitmentState]:
     states: dict[str, CommitmentState] = {}
     reviews: list[tuple[float, int, str, CommitmentReview]] = []
     for position, meeting in enumerate(ordered):
+        at = meeting.started_at.timestamp()
         for made in meeting.commitments:
-            states.setdefault(made.id, CommitmentState(made, meeting.group, meeting.name, meeting.started_at))
+            if made.id not in states:
+                states[made.id] = CommitmentState(
+                    made, meeting.group, meeting.name, meeting.started_at, meeting_at=at
+                )
         for review in meeting.commitment_reviews:
             reviews.append((review.at.timestamp(), position, meeting.name, review))
     for _, _, name, review in sorted(reviews, key=lambda r: (r[0], r[1], r[2], r[3].id)):
         state = states.get(review.id)
         if state is not None:
-            states[review.id] = replace(state, status=review.status, note=review.note, reviewed_in=name)
-    return sorted(states.values(), key=lambda s: (s.made_on.timestamp(), s.meeting, s.commitment.id))
+            states[review.id] = CommitmentState(
+                state.commitment,
+                state.group,
+                state.meeting,
+                state.made_on,
+                review.status,
+                review.note,
+                name,
+                state.meeting_at,
+            )
+    # In date order: the states were made in it, meeting by meeting (ordered, above).
+    return sorted(states.values(), key=lambda s: (s.meeting_at, s.meeting, s.commitment.id))
