@@ -13,11 +13,12 @@ added or removed one is always noticed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -251,13 +252,28 @@ def _team_head(path: Path, data: dict[str, Any]) -> _TeamHead | None:
     return head
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: a listing makes many objects that hold no cycles, and
+    scanning them again and again as they are made costs a listing of thousands of files
+    about a sixth of its time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 class Catalog:
     """The session files of one directory, summarised, newest first."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.index_path = folder / INDEX_NAME
-        self._cache: dict[str, tuple[list[int], Summary]] = self._load_index()
+        with _no_collection():
+            self._cache: dict[str, tuple[list[int], Summary]] = self._load_index()
         self._dirty = False
 
     def _load_index(self) -> dict[str, tuple[list[int], Summary]]:
@@ -288,6 +304,10 @@ class Catalog:
     def summaries(self, full: bool = False, team: bool = False) -> list[Summary]:
         """Every session file, newest first; `full` reads notes and steps too; `team` makes
         sure participants, commitments, check-ins and ratings are known (see Summary.team)."""
+        with _no_collection():
+            return self._summaries(full, team)
+
+    def _summaries(self, full: bool, team: bool) -> list[Summary]:
         found: dict[str, tuple[list[int], Summary]] = {}
         try:
             entries = [e for e in os.scandir(self.folder) if e.name.endswith(".toml")]
@@ -494,6 +514,11 @@ def meetings(folders: Iterable[Path]) -> tuple[list[Meeting], list[str]]:
     """What a team's history needs of every session file of the folders (participants, roles,
     commitments, check-ins, ratings; from the head of each file and the index), oldest first,
     and one line per file that could not be read (the others are read all the same)."""
+    with _no_collection():
+        return _meetings(folders)
+
+
+def _meetings(folders: Iterable[Path]) -> tuple[list[Meeting], list[str]]:
     good: list[Meeting] = []
     problems: list[str] = []
     for _, s in reversed(gather(folders, team=True)):
