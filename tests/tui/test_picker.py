@@ -260,3 +260,26 @@ async def test_a_table_too_narrow_for_summaries_shows_them_whole(make: AppFactor
         assert screen.summary_width is None  # the table scrolls sideways to the summaries
         fulls = {found.protocol.id: found.protocol.summary for found in screen.library.sorted()}
         assert summaries(screen) == fulls
+
+
+async def test_a_narrow_screen_keeps_the_steps_and_time_in_view(make: AppFactory) -> None:
+    from facilitator.tui.screens.picker import compact_time
+
+    app = make()
+    async with app.run_test(size=(60, 18)) as pilot:
+        screen = screen_of(app, PickerScreen)
+        await pilot.pause()
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        row = [str(c) for c in table.get_row_at(ids(screen).index("ten-tenets"))]
+        assert row[0].endswith("…") and row[0].startswith("Ten Tenets")  # the name gives way
+        assert row[2] == "18 + 4/person"
+        width = sum(c.get_render_width(table) for c in list(table.columns.values())[:3])
+        assert width <= 60  # name, steps and time all on the screen
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        await pilot.pause()
+        row = [str(c) for c in table.get_row_at(ids(screen).index("ten-tenets"))]
+        assert row[0] == "Ten Tenets of Collaborative Professionalism"
+        assert row[2] == "18 min + 4 min per person"
+    assert compact_time("23 min + 1 min per person") == "23 + 1/person" and compact_time("48 min") == "48 min"

@@ -65,6 +65,11 @@ def skipped_files(problems: list[str]) -> int:
     return len(files)
 
 
+def compact_time(text: str) -> str:
+    """ "23 min + 4 min per person" as "23 + 4/person" (a narrow screen)."""
+    return text.replace(" min per person", "/person").replace(" min + ", " + ")
+
+
 def _width(text: str) -> int:
     return max((cell_len(line) for line in text.split("\n")), default=0)
 
@@ -129,6 +134,8 @@ class PickerScreen(Screen[None]):
         self.library = library
         self.unfinished = unfinished or []
         self.shown: list[Found | Unfinished] = []
+        self.name_width: int | None = None
+        """The cells the names have room for on a narrow screen; None: names whole."""
         self.summary_width: int | None = None
         """The cells the summary column has room for; None (summaries whole) until the table is
         laid out, or when it is too narrow and scrolls sideways anyway."""
@@ -195,23 +202,53 @@ class PickerScreen(Screen[None]):
         return rows
 
     def fit_summaries(self) -> None:
-        """Shorten the summaries to the room the other columns leave them, when it changed."""
+        """Shorten the summaries to the room the other columns leave them, when it changed;
+        on a screen too narrow for any summary, shorten the names and the times so the steps
+        and the time stay in view (the summary is then off to the right)."""
         table = self.query_one(DataTable)
         rows = self.rows()
         cells = [COLUMNS, NO_MATCH, *(row.cells for row in rows)]
-        others = sum(max(_width(row[i]) for row in cells) for i in range(3))
+        widths = [max(_width(row[i]) for row in cells) for i in range(3)]
         padding = 2 * table.cell_padding  # each side of every column
         # room for a vertical scrollbar is kept, so a longer list never pushes the summary out
-        room = table.content_region.width - table.styles.scrollbar_size_vertical
-        room -= others + len(COLUMNS) * padding
+        inside = table.content_region.width - table.styles.scrollbar_size_vertical
+        room = inside - sum(widths) - len(COLUMNS) * padding
         width = room if room >= MIN_SUMMARY else None
-        if width == self.summary_width:
+        name_width = None
+        if width is None:
+            times = max(_width(compact_time(row[2])) for row in cells)
+            names = inside - widths[1] - times - 3 * padding
+            name_width = None if names >= widths[0] else max(MIN_SUMMARY, names)
+        if (width, name_width) == (self.summary_width, self.name_width):
             return
-        self.summary_width = width
-        summaries = {row.key: row.cells[3] for row in rows} | {NO_MATCH_KEY: NO_MATCH[3]}
+        names_changed = name_width != self.name_width
+        self.summary_width, self.name_width = width, name_width
+        if names_changed:
+            self.call_after_refresh(self._refill)
+            return
+        by_key = {row.key: row.cells[3] for row in rows} | {NO_MATCH_KEY: NO_MATCH[3]}
         for key in table.rows:
             # update_width: the column narrows too when the room shrinks
-            table.update_cell(key, "summary", self.summary(summaries[str(key.value)]), update_width=True)
+            table.update_cell(key, "summary", self.summary(by_key[str(key.value)]), update_width=True)
+
+    def _refill(self) -> None:
+        """The rows again, for names of a new width (a column's width only ever grows, so
+        the columns are made again); the highlighted row stays."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for label in COLUMNS:
+            table.add_column(label, key=label.casefold())
+        self.fill(self.query_one(SearchInput).value)
+        table.move_cursor(row=row, animate=False)
+
+    def name_cell(self, text: str) -> Text:
+        """A protocol's name, shortened when the screen is narrow."""
+        return Text(text if self.name_width is None else shorten(text, self.name_width))
+
+    def time_cell(self, text: str) -> Text:
+        """A protocol's length, in short when the screen is narrow ("23 + 4/person")."""
+        return Text(text if self.summary_width is not None or self.name_width is None else compact_time(text))
 
     def summary(self, text: str) -> Text:
         """A summary cell, shortened to the room the column has."""
@@ -231,11 +268,14 @@ class PickerScreen(Screen[None]):
         found.sort(key=lambda row: not (row.title and all(word in row.title for word in words)))
         for row in found:
             self.shown.append(row.item)
-            *first, summary = row.cells
-            table.add_row(*map(Text, first), self.summary(summary), key=row.key)
+            name, steps, time, summary = row.cells
+            cells = (self.name_cell(name), Text(steps), self.time_cell(time), self.summary(summary))
+            table.add_row(*cells, key=row.key)
         if not self.shown:
-            *first, summary = NO_MATCH
-            table.add_row(*map(Text, first), self.summary(summary), key=NO_MATCH_KEY)
+            name, steps, time, summary = NO_MATCH
+            table.add_row(
+                self.name_cell(name), Text(steps), Text(time), self.summary(summary), key=NO_MATCH_KEY
+            )
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:
