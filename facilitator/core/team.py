@@ -125,11 +125,15 @@ class Rated:
     values: list[tuple[datetime, str, float]]
     """(meeting date, meeting file, rating)."""
 
-    def trend(self) -> str:
-        """ "2.0 → 3.5 ▂▅▆" (first and last, and a bar per meeting)."""
+    @property
+    def change(self) -> str:
+        """ "2 → 3.5": the first rating and the last."""
         numbers = [value for _, _, value in self.values]
-        head = f"{numbers[0]:g}" if len(numbers) == 1 else f"{numbers[0]:g} → {numbers[-1]:g}"
-        return f"{head}  {sparkline(numbers, self.scale)}"
+        return f"{numbers[0]:g}" if len(numbers) == 1 else f"{numbers[0]:g} → {numbers[-1]:g}"
+
+    def trend(self, width: int = 0) -> str:
+        """ "2 → 3.5  ▂▅▆" (first and last, padded to `width`, and a bar per meeting)."""
+        return f"{self.change.ljust(width)}  {sparkline([v for _, _, v in self.values], self.scale)}"
 
 
 class Minutes(Meeting, Shape):
@@ -221,5 +225,6 @@ def history_text(told: History) -> str:
     if told.rated:
         lines += ["", "Ratings across the meetings (first → last, one bar per meeting):"]
         width = max(len(r.item) for r in told.rated)
-        lines += [f"  {rated.item.ljust(width)}  {rated.trend()}" for rated in told.rated]
+        changes = max(len(r.change) for r in told.rated)  # the bars in one column
+        lines += [f"  {rated.item.ljust(width)}  {rated.trend(changes)}" for rated in told.rated]
     return "\n".join(lines) + "\n"

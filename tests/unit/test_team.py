@@ -118,6 +118,10 @@ def test_a_team_s_history_counts_meetings_commitments_and_ratings(tmp_path: Path
     autonomy = next(r for r in told.rated if r.item == "Collective autonomy")
     assert [v for _, _, v in autonomy.values] == [2.0, 2.5, 3.5]
     assert autonomy.trend().startswith("2 → 3.5  ")
+    from facilitator.core.team import BARS, history_text
+
+    bars = [line for line in history_text(told).splitlines() if line.rstrip()[-1:] in BARS]
+    assert len(bars) == len(told.rated) and len({len(line) for line in bars}) == 1  # one column
     # The roster for the fourth meeting: Dee has not presented yet; Ana facilitated longest ago
     # among those who did not just present.
     from facilitator.core.team import roster
