@@ -120,7 +120,7 @@ def test_a_team_s_history_counts_meetings_commitments_and_ratings(tmp_path: Path
     assert autonomy.trend().startswith("2 → 3.5  ")
     from facilitator.core.team import BARS, history_text
 
-    bars = [line for line in history_text(told).splitlines() if line.rstrip()[-1:] in BARS]
+    bars = [line for line in history_text(told).splitlines() if line.strip() and line.rstrip()[-1] in BARS]
     assert len(bars) == len(told.rated) and len({len(line) for line in bars}) == 1  # one column
     # The roster for the fourth meeting: Dee has not presented yet; Ana facilitated longest ago
     # among those who did not just present.
