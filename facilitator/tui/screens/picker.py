@@ -28,6 +28,10 @@ NO_MATCH = ("No protocol matches", "", "", "Escape shows them all")
 NO_MATCH_KEY = "no-match"
 MIN_SUMMARY = 12
 """Below this many cells the summary is not shortened: the table scrolls sideways to show it."""
+COMFORT_SUMMARY = 30
+"""A summary this wide reads well; the times, then the names, give way to keep it."""
+MIN_NAME = 24
+"""Names are not cut below this to make room for a summary."""
 
 _PROBLEM_FILE = re.compile(r"(.*?\.toml|.*?)(?::\d+)*: ")
 
@@ -136,6 +140,8 @@ class PickerScreen(Screen[None]):
         self.shown: list[Found | Unfinished] = []
         self.name_width: int | None = None
         """The cells the names have room for on a narrow screen; None: names whole."""
+        self.compact_times = False
+        """Lengths in short ("23 + 4/person"), to leave the summary room."""
         self.summary_width: int | None = None
         """The cells the summary column has room for; None (summaries whole) until the table is
         laid out, or when it is too narrow and scrolls sideways anyway."""
@@ -202,28 +208,34 @@ class PickerScreen(Screen[None]):
         return rows
 
     def fit_summaries(self) -> None:
-        """Shorten the summaries to the room the other columns leave them, when it changed;
-        on a screen too narrow for any summary, shorten the names and the times so the steps
-        and the time stay in view (the summary is then off to the right)."""
+        """Fit the columns to the screen, when its width changed: first the times give way
+        ("23 + 4/person"), then the names, so a summary keeps a readable width; on a screen
+        too narrow for any summary the names and times fit and the summary is off to the
+        right (the table scrolls sideways to it)."""
         table = self.query_one(DataTable)
         rows = self.rows()
         cells = [COLUMNS, NO_MATCH, *(row.cells for row in rows)]
-        widths = [max(_width(row[i]) for row in cells) for i in range(3)]
+        names, steps, times = (max(_width(row[i]) for row in cells) for i in range(3))
+        short_times = max(_width(compact_time(row[2])) for row in cells)
         padding = 2 * table.cell_padding  # each side of every column
         # room for a vertical scrollbar is kept, so a longer list never pushes the summary out
         inside = table.content_region.width - table.styles.scrollbar_size_vertical
-        room = inside - sum(widths) - len(COLUMNS) * padding
-        width = room if room >= MIN_SUMMARY else None
-        name_width = None
-        if width is None:
-            times = max(_width(compact_time(row[2])) for row in cells)
-            names = inside - widths[1] - times - 3 * padding
-            name_width = None if names >= widths[0] else max(MIN_SUMMARY, names)
-        if (width, name_width) == (self.summary_width, self.name_width):
+        left = inside - steps - len(COLUMNS) * padding  # for the names, the times and the summary
+        compact, name_width = False, None
+        if left - names - times >= COMFORT_SUMMARY:
+            width: int | None = left - names - times
+        elif left - names - short_times >= COMFORT_SUMMARY:
+            compact, width = True, left - names - short_times
+        elif left - short_times - COMFORT_SUMMARY >= MIN_NAME:
+            compact, width, name_width = True, COMFORT_SUMMARY, left - short_times - COMFORT_SUMMARY
+        else:
+            room = left + padding - short_times  # no summary column in view
+            compact, width, name_width = True, None, None if room >= names else max(MIN_SUMMARY, room)
+        if (width, name_width, compact) == (self.summary_width, self.name_width, self.compact_times):
             return
-        names_changed = name_width != self.name_width
-        self.summary_width, self.name_width = width, name_width
-        if names_changed:
+        columns_changed = (name_width, compact) != (self.name_width, self.compact_times)
+        self.summary_width, self.name_width, self.compact_times = width, name_width, compact
+        if columns_changed:
             self.call_after_refresh(self._refill)
             return
         by_key = {row.key: row.cells[3] for row in rows} | {NO_MATCH_KEY: NO_MATCH[3]}
@@ -248,7 +260,7 @@ class PickerScreen(Screen[None]):
 
     def time_cell(self, text: str) -> Text:
         """A protocol's length, in short when the screen is narrow ("23 + 4/person")."""
-        return Text(text if self.summary_width is not None or self.name_width is None else compact_time(text))
+        return Text(compact_time(text) if self.compact_times else text)
 
     def summary(self, text: str) -> Text:
         """A summary cell, shortened to the room the column has."""
