@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from facilitator.core.library import Library
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -38,3 +42,18 @@ def rescue_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "rescued"
     monkeypatch.setattr(saver, "rescue_dirs", lambda: [folder])
     return folder
+
+
+@pytest.fixture(scope="session")
+def builtin_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """The built-in library alone: no user, working-directory or environment protocols."""
+    from facilitator.core.library import ENV_PROTOCOLS, load_library
+
+    root = tmp_path_factory.mktemp("builtin")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+        patch.delenv(ENV_PROTOCOLS, raising=False)
+        cwd = root / "work"
+        cwd.mkdir()
+        patch.chdir(cwd)
+        return load_library(cwd, {})

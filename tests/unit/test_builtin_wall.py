@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilitator.core.library import ENV_PROTOCOLS, Library, load_library
+from facilitator.core.library import Library
 from facilitator.core.protocol import Protocol, Step
 
 # A reminder is shown in one line on an 80-column terminal, beside the view's frame.
@@ -76,16 +76,9 @@ MUST_HAVE_A_FLOOR: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def builtin(tmp_path_factory: pytest.TempPathFactory) -> Library:
+def builtin(builtin_library: Library) -> Library:
     """The built-in library alone: no user, working-directory or environment protocols."""
-    root = tmp_path_factory.mktemp("builtin-wall")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(root / "config"))
-        patch.delenv(ENV_PROTOCOLS, raising=False)
-        cwd = root / "work"
-        cwd.mkdir()
-        patch.chdir(cwd)
-        library = load_library(cwd, {})
+    library = builtin_library
     assert library.problems == []
     assert library.protocols, "the built-in library is empty"
     assert {found.origin for found in library.protocols.values()} == {"built-in"}

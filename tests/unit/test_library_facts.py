@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.core.library import ENV_PROTOCOLS, Library, load_library
+from facilitator.core.library import Library
 from facilitator.core.protocol import EACH_PARTICIPANT, Protocol
 
 EACH = EACH_PARTICIPANT
@@ -135,16 +135,9 @@ FACTS: dict[str, list[Fact]] = {
 
 
 @pytest.fixture(scope="module")
-def builtin(tmp_path_factory: pytest.TempPathFactory) -> Library:
+def builtin(builtin_library: Library) -> Library:
     """The built-in library alone: no user, working-directory or environment protocols."""
-    root = tmp_path_factory.mktemp("builtin-facts")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(root / "config"))
-        patch.delenv(ENV_PROTOCOLS, raising=False)
-        cwd = root / "work"
-        cwd.mkdir()
-        patch.chdir(cwd)
-        library = load_library(cwd, {})
+    library = builtin_library
     ours = [problem for problem in library.problems if any(f"{name}.toml" in problem for name in FACTS)]
     assert ours == []
     return library

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from facilitator.core.details import Details
-from facilitator.core.library import ENV_PROTOCOLS, Library, load_library
+from facilitator.core.library import Library
 from facilitator.core.protocol import EACH_PARTICIPANT, Protocol, Step
 from facilitator.core.session import plan_for
 
@@ -161,17 +161,9 @@ TITLE_LENGTH = 60
 
 
 @pytest.fixture(scope="module")
-def builtin(tmp_path_factory: pytest.TempPathFactory) -> Library:
+def builtin(builtin_library: Library) -> Library:
     """The built-in library alone: no user, working-directory or environment protocols."""
-    root = tmp_path_factory.mktemp("builtin-new")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(root / "config"))
-        patch.setenv("XDG_CACHE_HOME", str(root / "cache"))
-        patch.delenv(ENV_PROTOCOLS, raising=False)
-        cwd = root / "work"
-        cwd.mkdir()
-        patch.chdir(cwd)
-        library = load_library(cwd, {})
+    library = builtin_library
     mine = [problem for problem in library.problems if any(f"{pid}.toml" in problem for pid in STEPS)]
     assert mine == []
     return library
